@@ -3,9 +3,7 @@ import {
   NONE,
   StateRole,
   type ConfChange,
-  type ConfState,
   type Entry,
-  type HardState,
   type Message,
   type MsgApp,
   type MsgAppResp,
@@ -17,219 +15,21 @@ import {
   type MsgTransferLeader,
   type MsgVote,
   type NodeId,
-  type ReadState,
-  type Ready,
-  type RestoredState,
   type Snapshot,
-  type SnapshotMetadata,
-  type SoftState,
 } from './types.js';
 import { RaftError } from './errors.js';
-import { RaftLog, entrySize } from './log.js';
-import { ProgressTracker } from './tracker.js';
-import { ReadOnlyQueue } from './read-only.js';
+import { entrySize } from './log.js';
 import { applyConfChange, decodeConfChange, encodeConfChange, validateConfChange } from './confchange.js';
-import type { ProgressState } from './progress.js';
+import { RaftState } from './raft-state.js';
 
-export interface RaftConfig {
-  readonly id: NodeId;
-  /** Election timeout in ticks; each term a node waits a random time in [electionTick, 2*electionTick). */
-  readonly electionTick: number;
-  /** Heartbeat interval in ticks; must be below electionTick. */
-  readonly heartbeatTick: number;
-  /** The injected random source, returning numbers in [0, 1). */
-  readonly random: () => number;
-  /** The last index the application had applied before a restart; entries up to it are not handed out again. */
-  readonly applied?: number;
-  /** Bytes of entries per MsgApp (at least one entry is always sent). Default 1 MiB. */
-  readonly maxSizePerMsg?: number;
-  /** MsgApps in flight per follower in replicate state. Default 256. */
-  readonly maxInflightMsgs?: number;
-  /** The leader refuses proposals while this many bytes are uncommitted. 0 = unlimited. */
-  readonly maxUncommittedEntriesSize?: number;
-  /** Bytes of committed entries handed out per Ready. Default 64 MiB. */
-  readonly maxCommittedSizePerReady?: number;
-  /** PreVote (§9.6): a node campaigns only if a majority would vote for it. Default true. */
-  readonly preVote?: boolean;
-  /** CheckQuorum: a leader that has not heard from a majority for an election timeout steps down. Default true. */
-  readonly checkQuorum?: boolean;
-  /** 'safe' confirms leadership with a heartbeat round per ReadIndex; 'leaseBased' trusts the clock. Default 'safe'. */
-  readonly readOnlyOption?: 'safe' | 'leaseBased';
-  readonly disableProposalForwarding?: boolean;
-}
-
-/** What the leader knows of a follower, for status pages and tests. */
-export interface FollowerStatus {
-  readonly match: number;
-  readonly next: number;
-  readonly state: ProgressState;
-  readonly isLearner: boolean;
-}
-
-export interface RaftStatus {
-  readonly id: NodeId;
-  readonly term: number;
-  readonly vote: NodeId;
-  readonly commit: number;
-  readonly applied: number;
-  readonly lead: NodeId;
-  readonly role: StateRole;
-  readonly leadTransferee: NodeId;
-  readonly progress: ReadonlyMap<NodeId, FollowerStatus>;
-}
-
-type Outgoing = Message extends infer M ? (M extends Message ? Omit<M, 'from' | 'term'> & { term?: number } : never) : never;
+export type { RaftConfig, RaftStatus, FollowerStatus } from './config.js';
 
 /**
  * The Raft state machine: pure and synchronous. Inputs are tick(), step() and the
  * propose/read/transfer calls; the output is a Ready, acknowledged by advance().
  * It never reads a clock, does IO or draws a random number of its own.
  */
-export class RaftCore {
-  readonly id: NodeId;
-  private readonly cfg: Required<Omit<RaftConfig, 'applied'>>;
-
-  private _term = 0;
-  private _vote: NodeId = NONE;
-  private _lead: NodeId = NONE;
-  private _role: StateRole = StateRole.Follower;
-  private readonly log: RaftLog;
-  private readonly tracker: ProgressTracker;
-  private readOnly = new ReadOnlyQueue();
-  /** ReadIndex requests that arrived before the leader committed an entry of its term. */
-  private pendingReads: MsgReadIndex[] = [];
-
-  private electionElapsed = 0;
-  private heartbeatElapsed = 0;
-  private randomizedElectionTimeout = 0;
-  private leadTransferee: NodeId = NONE;
-  /** Index of the latest conf change proposed by this leader; none may be proposed until it is applied. */
-  private pendingConfIndex = 0;
-  private uncommittedSize = 0;
-  /** Configurations by the index that produced them, to snapshot at an index below applied. */
-  private confHistory: { index: number; conf: ConfState }[];
-
-  private msgs: Message[] = [];
-  private readStates: ReadState[] = [];
-  private prevHard: HardState;
-  private prevSoft: SoftState;
-
-  constructor(config: RaftConfig, restored: RestoredState) {
-    if (config.heartbeatTick <= 0 || config.electionTick <= config.heartbeatTick) {
-      throw new Error('electionTick must be greater than heartbeatTick, which must be positive');
-    }
-    this.id = config.id;
-    this.cfg = {
-      id: config.id,
-      electionTick: config.electionTick,
-      heartbeatTick: config.heartbeatTick,
-      random: config.random,
-      maxSizePerMsg: config.maxSizePerMsg ?? 1024 * 1024,
-      maxInflightMsgs: config.maxInflightMsgs ?? 256,
-      maxUncommittedEntriesSize: config.maxUncommittedEntriesSize ?? 0,
-      maxCommittedSizePerReady: config.maxCommittedSizePerReady ?? 64 * 1024 * 1024,
-      preVote: config.preVote ?? true,
-      checkQuorum: config.checkQuorum ?? true,
-      readOnlyOption: config.readOnlyOption ?? 'safe',
-      disableProposalForwarding: config.disableProposalForwarding ?? false,
-    };
-    if (this.cfg.readOnlyOption === 'leaseBased' && !this.cfg.checkQuorum) {
-      throw new Error('lease-based reads need checkQuorum');
-    }
-    const initialConf = restored.confState ?? { voters: [], learners: [] };
-    this.log = new RaftLog(restored.snapshot, initialConf, restored.entries);
-    const hs = restored.hardState;
-    // A commit index that was not synced may trail the snapshot (commitTo ignores it); one past the log is corruption.
-    if (hs.commit > this.log.lastIndex()) {
-      throw new Error(`hard state commit ${hs.commit} is past the last index ${this.log.lastIndex()}`);
-    }
-    this.log.commitTo(hs.commit);
-    this._term = hs.term;
-    this._vote = hs.vote;
-
-    // Rebuild the membership: the snapshot's, then the conf changes the application had
-    // already applied (they will not be handed out again).
-    const snapMeta = this.log.snapshotMetadata();
-    let conf = snapMeta.confState;
-    this.confHistory = [{ index: snapMeta.index, conf }];
-    const applied = Math.min(Math.max(config.applied ?? 0, snapMeta.index), this.log.committed);
-    for (const e of this.log.all()) {
-      if (e.index > applied) break;
-      if (e.type === EntryType.ConfChange) {
-        conf = applyConfChange(conf, decodeConfChange(e.data));
-        this.confHistory.push({ index: e.index, conf });
-      }
-    }
-    this.tracker = new ProgressTracker(conf, this.cfg.maxInflightMsgs);
-    this.tracker.setConf(conf, this.log.lastIndex() + 1);
-    this.log.appliedTo(applied);
-
-    this.becomeFollower(this._term, NONE);
-    this.prevHard = this.hardState();
-    this.prevSoft = this.softState();
-  }
-
-  // ---- observation -------------------------------------------------------------------
-
-  get term(): number {
-    return this._term;
-  }
-  get role(): StateRole {
-    return this._role;
-  }
-  get lead(): NodeId {
-    return this._lead;
-  }
-  get commit(): number {
-    return this.log.committed;
-  }
-  get applied(): number {
-    return this.log.applied;
-  }
-  get lastIndex(): number {
-    return this.log.lastIndex();
-  }
-
-  confState(): ConfState {
-    return this.tracker.confState();
-  }
-
-  hardState(): HardState {
-    return { term: this._term, vote: this._vote, commit: this.log.committed };
-  }
-
-  softState(): SoftState {
-    return { lead: this._lead, role: this._role };
-  }
-
-  snapshotMetadata(): SnapshotMetadata {
-    return this.log.snapshotMetadata();
-  }
-
-  logEntries(): readonly Entry[] {
-    return this.log.all();
-  }
-
-  status(): RaftStatus {
-    const progress = new Map<NodeId, FollowerStatus>();
-    if (this._role === StateRole.Leader) {
-      for (const [id, pr] of this.tracker.progress) {
-        progress.set(id, { match: pr.match, next: pr.next, state: pr.state, isLearner: pr.isLearner });
-      }
-    }
-    return {
-      id: this.id,
-      term: this._term,
-      vote: this._vote,
-      commit: this.log.committed,
-      applied: this.log.applied,
-      lead: this._lead,
-      role: this._role,
-      leadTransferee: this.leadTransferee,
-      progress,
-    };
-  }
-
+export class RaftCore extends RaftState {
   // ---- inputs ------------------------------------------------------------------------
 
   /** One logical clock tick: election timeout for followers and candidates, heartbeats for the leader. */
@@ -349,127 +149,6 @@ export class RaftCore {
     }
   }
 
-  // ---- Ready ------------------------------------------------------------------------
-
-  hasReady(): boolean {
-    if (this.msgs.length > 0 || this.readStates.length > 0) return true;
-    if (this.log.pendingSnapshot || this.log.stabled < this.log.lastIndex()) return true;
-    if (this.log.hasNextCommittedEntries()) return true;
-    const soft = this.softState();
-    if (soft.lead !== this.prevSoft.lead || soft.role !== this.prevSoft.role) return true;
-    return !sameHardState(this.hardState(), this.prevHard);
-  }
-
-  /** Collects what the application must do now. Call advance(ready) once done. */
-  ready(): Ready {
-    const hard = this.hardState();
-    const soft = this.softState();
-    const entries = this.log.unstableEntries();
-    const committedEntries = this.log.nextCommittedEntries(this.cfg.maxCommittedSizePerReady);
-    if (committedEntries.length > 0) this.log.applying = committedEntries[committedEntries.length - 1].index;
-    const hardChanged = !sameHardState(hard, this.prevHard);
-    const rd: Ready = {
-      softState: soft.lead !== this.prevSoft.lead || soft.role !== this.prevSoft.role ? soft : undefined,
-      hardState: hardChanged ? hard : undefined,
-      entries,
-      snapshot: this.log.pendingSnapshot,
-      committedEntries,
-      messages: this.msgs,
-      readStates: this.readStates,
-      mustSync:
-        entries.length > 0 ||
-        this.log.pendingSnapshot !== undefined ||
-        hard.term !== this.prevHard.term ||
-        hard.vote !== this.prevHard.vote,
-    };
-    this.msgs = [];
-    this.readStates = [];
-    if (rd.softState) this.prevSoft = soft;
-    if (rd.hardState) this.prevHard = hard;
-    return rd;
-  }
-
-  /** The application persisted, sent and applied `rd`. Membership changes in it take effect now. */
-  advance(rd: Ready): void {
-    if (rd.snapshot) {
-      this.log.snapshotInstalled(rd.snapshot.metadata.index);
-      this.confHistory = [{ index: rd.snapshot.metadata.index, conf: rd.snapshot.metadata.confState }];
-    }
-    if (rd.entries.length > 0) {
-      const last = rd.entries[rd.entries.length - 1];
-      this.log.stableTo(last.index, last.term);
-    } else if (rd.snapshot) {
-      this.log.stableTo(rd.snapshot.metadata.index, rd.snapshot.metadata.term);
-    }
-    let released = 0;
-    for (const e of rd.committedEntries) {
-      if (e.index <= this.log.applied) continue;
-      this.log.appliedTo(e.index);
-      released += entrySize(e);
-      if (e.type === EntryType.ConfChange) this.applyConfChangeEntry(e);
-    }
-    if (this._role === StateRole.Leader) this.uncommittedSize = Math.max(0, this.uncommittedSize - released);
-  }
-
-  /**
-   * Records a snapshot of the application's state taken at applied index `index`, and
-   * drops the log up to it. Followers that need older entries get this snapshot.
-   */
-  compact(index: number, data: Uint8Array): Snapshot {
-    if (index > this.log.applied) throw new RaftError('Unavailable', `cannot snapshot at ${index}: applied is ${this.log.applied}`);
-    const term = this.log.term(index);
-    if (term === undefined) throw new RaftError('Compacted', `index ${index} is already compacted`);
-    let conf = this.confHistory[0].conf;
-    for (const h of this.confHistory) if (h.index <= index) conf = h.conf;
-    const s: Snapshot = { metadata: { index, term, confState: conf }, data };
-    this.log.compact(s);
-    this.confHistory = this.confHistory.filter((h) => h.index >= index);
-    this.confHistory[0] = { index, conf };
-    return s;
-  }
-
-  // ---- roles ------------------------------------------------------------------------
-
-  private reset(term: number): void {
-    if (term !== this._term) {
-      this._term = term;
-      this._vote = NONE;
-    }
-    this._lead = NONE;
-    this.electionElapsed = 0;
-    this.heartbeatElapsed = 0;
-    this.randomizedElectionTimeout =
-      this.cfg.electionTick + Math.floor(this.cfg.random() * this.cfg.electionTick);
-    this.leadTransferee = NONE;
-    this.tracker.resetVotes();
-    this.tracker.resetProgress(this.log.lastIndex() + 1, this.id, this.log.lastIndex());
-    this.pendingConfIndex = 0;
-    this.uncommittedSize = 0;
-    this.readOnly = new ReadOnlyQueue();
-    this.pendingReads = [];
-  }
-
-  private becomeFollower(term: number, lead: NodeId): void {
-    this.reset(term);
-    this._lead = lead;
-    this._role = StateRole.Follower;
-  }
-
-  private becomePreCandidate(): void {
-    if (this._role === StateRole.Leader) throw new Error('leader cannot become pre-candidate');
-    // Term and vote stay: a pre-campaign must not disturb anyone.
-    this.tracker.resetVotes();
-    this._lead = NONE;
-    this._role = StateRole.PreCandidate;
-  }
-
-  private becomeCandidate(): void {
-    if (this._role === StateRole.Leader) throw new Error('leader cannot become candidate');
-    this.reset(this._term + 1);
-    this._vote = this.id;
-    this._role = StateRole.Candidate;
-  }
-
   private becomeLeader(): void {
     this.reset(this._term);
     this._lead = this.id;
@@ -483,9 +162,6 @@ export class RaftCore {
     this.appendEntries([{ term: 0, index: 0, type: EntryType.Normal, data: new Uint8Array(0) }]);
   }
 
-  private promotable(): boolean {
-    return this.tracker.isVoter(this.id) && !this.log.pendingSnapshot;
-  }
 
   private hup(transfer: boolean): void {
     if (this._role === StateRole.Leader || !this.promotable()) return;
@@ -903,7 +579,7 @@ export class RaftCore {
     else this.sendAppend(to);
   }
 
-  private applyConfChangeEntry(e: Entry): void {
+  protected applyConfChangeEntry(e: Entry): void {
     const cc = decodeConfChange(e.data);
     const conf = applyConfChange(this.tracker.confState(), cc);
     this.confHistory.push({ index: e.index, conf });
@@ -970,12 +646,4 @@ export class RaftCore {
     return true;
   }
 
-  private send(m: Outgoing): void {
-    const full = { ...m, from: this.id, term: m.term ?? this._term } as Message;
-    this.msgs.push(full);
-  }
-}
-
-function sameHardState(a: HardState, b: HardState): boolean {
-  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
 }
