@@ -374,7 +374,10 @@ export class RaftCore extends RaftState {
     const { index, term, confState } = s.metadata;
     if (index <= this.log.committed) return false;
     const members = [...confState.voters, ...confState.learners];
-    if (!members.includes(this.id)) return false; // not meant for us; ignore rather than lose our identity
+    // A member must not install a configuration that leaves it out (it would lose its
+    // identity). A node that is not a member yet may: a snapshot taken before it was
+    // added is how it catches up, and the entry that adds it follows in the log.
+    if (!members.includes(this.id) && this.tracker.isMember(this.id)) return false;
     if (this.log.matchTerm(index, term)) {
       // We hold the entry: just fast-forward the commit index.
       this.log.commitTo(index);
