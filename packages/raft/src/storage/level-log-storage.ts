@@ -12,7 +12,7 @@ export interface BinaryLevel {
   open(): Promise<void>;
   close(): Promise<void>;
   get(key: Uint8Array): Promise<Uint8Array | undefined>;
-  batch(ops: BatchOp[], options: { sync?: boolean }): Promise<void>;
+  batch(): BinaryChainedBatch;
   iterator(options: { gt?: Uint8Array; lte?: Uint8Array }): AsyncIterable<[Uint8Array, Uint8Array]>;
 }
 
@@ -20,7 +20,14 @@ const packr = new Packr({ useRecords: false });
 
 type StoredEntry = [term: number, type: EntryType, data: Uint8Array];
 
-export type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
+/** A chained batch: several times cheaper per operation than an array batch in abstract-level. */
+export interface BinaryChainedBatch {
+  put(key: Uint8Array, value: Uint8Array): unknown;
+  del(key: Uint8Array): unknown;
+  write(options: { sync?: boolean }): Promise<void>;
+}
+
+type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
 
 /**
  * The Raft log, hard state and latest snapshot in a LevelDB store (classic-level on
@@ -100,7 +107,12 @@ export class LevelLogStorage implements LogStorage {
 
     if (req.hardState) ops.push({ type: 'put', key: HARD_STATE_KEY, value: packr.pack(req.hardState) });
     if (ops.length === 0) return;
-    await this.db.batch(ops, { sync });
+    const batch = this.db.batch();
+    for (const op of ops) {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+    await batch.write({ sync });
     this.first = first;
     this.last = last;
     this.snapshotTerm = snapshotTerm;
