@@ -99,7 +99,8 @@ export async function startBenchCluster(root: string, size: number, memberOpts: 
     const until = Date.now() + timeoutMs;
     for (;;) {
       const l = findLeader();
-      if (l) return l;
+      // Settled: every running member follows the same leader, so any of them can take proposals.
+      if (l && members.every((m) => !running.has(m.id) || m.node.leaderId === l.id)) return l;
       if (Date.now() > until) throw new Error('no leader elected in time');
       await new Promise((r) => setTimeout(r, 20));
     }
