@@ -1,0 +1,2 @@
+export * from './mvcc/index.js';
+export * from './lease/index.js';
