@@ -16,8 +16,9 @@ describe("kvstore's etcd flags", () => {
     const c = parseServerConfig([], {});
     expect(c.name).to.equal('default');
     expect(c.dataDir).to.equal('default.etcd');
-    expect(c.listenClientUrls).to.deep.equal(['http://localhost:2379']);
-    expect(c.initialCluster.get('default')).to.deep.equal(['http://localhost:2380']);
+    // Compared by parts: these are etcd's well-known ports, which no test may listen on.
+    expect(c.listenClientUrls.map((u) => [new URL(u).hostname, new URL(u).port])).to.deep.equal([['localhost', '2379']]);
+    expect(c.initialCluster.get('default')!.map((u) => new URL(u).port)).to.deep.equal(['2380']);
     expect(c.heartbeatIntervalMs).to.equal(100);
     expect(c.electionTimeoutMs).to.equal(1000);
     expect(c.maxRequestBytes).to.equal(1572864);
@@ -26,7 +27,7 @@ describe("kvstore's etcd flags", () => {
   });
 
   it('takes a flag over its ETCD_* variable, and the variable over the default', () => {
-    const env = { ETCD_NAME: 'from-env', ETCD_HEARTBEAT_INTERVAL: '50', ETCD_INITIAL_CLUSTER: 'from-env=http://127.0.0.1:2380,b=http://127.0.0.1:22380' };
+    const env = { ETCD_NAME: 'from-env', ETCD_HEARTBEAT_INTERVAL: '50', ETCD_INITIAL_CLUSTER: 'from-env=http://127.0.0.1:41001,b=http://127.0.0.1:41002' };
     const c = parseServerConfig(['--heartbeat-interval', '20', '--election-timeout=200'], env);
     expect(c.name).to.equal('from-env');
     expect(c.heartbeatIntervalMs).to.equal(20);
@@ -39,7 +40,7 @@ describe("kvstore's etcd flags", () => {
     expect(configError(() => parseServerConfig(['--snapshot-count', 'lots'], {}))).to.match(/invalid value "lots" for flag -snapshot-count/);
     expect(configError(() => parseServerConfig(['--initial-cluster-state', 'maybe'], {}))).to.match(/initial-cluster-state/);
     expect(configError(() => parseServerConfig(['--listen-client-urls', 'not a url'], {}))).to.match(/listen-client-urls/);
-    expect(configError(() => parseServerConfig(['--name', 'x', '--initial-cluster', 'y=http://127.0.0.1:2380'], {}))).to.match(/couldn't find local name "x"/);
+    expect(configError(() => parseServerConfig(['--name', 'x', '--initial-cluster', 'y=http://127.0.0.1:41003'], {}))).to.match(/couldn't find local name "x"/);
     expect(configError(() => parseServerConfig(['--heartbeat-interval', '500'], {}))).to.match(/at least as 5 times/);
   });
 
