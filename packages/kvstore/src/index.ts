@@ -1,2 +1,3 @@
 export * from './mvcc/index.js';
 export * from './lease/index.js';
+export * from './errors/index.js';

@@ -1,6 +1,6 @@
 import sortedBtree from 'sorted-btree';
 import { Packr } from 'msgpackr';
-import { LeaseError } from './lease-error.js';
+import { EtcdError } from '../errors/index.js';
 import { MAX_LEASE_TTL, type Lease } from './lease.js';
 
 /** Where lease records go: the same batch as the rest of an applied Raft entry. */
@@ -68,8 +68,8 @@ export class Lessor {
   /** Creates a lease. Deterministic: the ID was chosen before proposing. */
   grant(batch: LeaseBatch, id: bigint, requestedTtl: number, now: number): Lease {
     if (id === 0n) throw new Error('a lease ID must be chosen before the grant is applied');
-    if (requestedTtl > MAX_LEASE_TTL) throw new LeaseError('LeaseTTLTooLarge');
-    if (this.leases.has(id)) throw new LeaseError('LeaseExist');
+    if (requestedTtl > MAX_LEASE_TTL) throw new EtcdError('LeaseTTLTooLarge');
+    if (this.leases.has(id)) throw new EtcdError('LeaseExist');
     const ttl = Math.max(requestedTtl, this.minTtl);
     const lease: Lease = { id, ttl, keys: new Set(), expiresAt: Infinity };
     this.leases.set(id, lease);
@@ -81,7 +81,7 @@ export class Lessor {
   /** Removes a lease and returns the keys attached to it, which the caller deletes in the same revision. */
   revoke(batch: LeaseBatch, id: bigint): string[] {
     const lease = this.leases.get(id);
-    if (!lease) throw new LeaseError('LeaseNotFound');
+    if (!lease) throw new EtcdError('LeaseNotFound');
     this.unschedule(lease);
     this.leases.delete(id);
     batch.del(leaseKey(id));
@@ -100,7 +100,7 @@ export class Lessor {
   attach(id: bigint, key: string): void {
     if (id === 0n) return;
     const lease = this.leases.get(id);
-    if (!lease) throw new LeaseError('LeaseNotFound');
+    if (!lease) throw new EtcdError('LeaseNotFound');
     lease.keys.add(key);
   }
 

@@ -1,7 +1,7 @@
 import sortedBtree from 'sorted-btree';
 import CRC32 from 'crc-32';
 import { KeyIndex, type Revision } from './key-index.js';
-import { MvccError } from './mvcc-error.js';
+import { EtcdError } from '../errors/index.js';
 import { keyRange, toKey, type KeyRange } from './key-range.js';
 import {
   META_COMPACTED,
@@ -122,17 +122,17 @@ export class MvccStore {
   // ---- reads --------------------------------------------------------------------------
 
   range(req: RangeRequest): RangeResult {
-    if (req.key.byteLength === 0) throw new MvccError('EmptyKey');
+    if (req.key.byteLength === 0) throw new EtcdError('EmptyKey');
     return this.rangeAt(req, this.current);
   }
 
   private rangeAt(req: RangeRequest, current: number): RangeResult {
     const rev = req.revision && req.revision > 0 ? req.revision : current;
-    if (rev > current) throw new MvccError('FutureRev');
-    if (rev < this.compacted) throw new MvccError('Compacted');
+    if (rev > current) throw new EtcdError('FutureRev');
+    if (rev < this.compacted) throw new EtcdError('Compacted');
     const sortOrder = req.sortOrder ?? SortOrder.NONE;
     const sortTarget = req.sortTarget ?? SortTarget.KEY;
-    if (!(sortOrder in SortOrder) || !(sortTarget in SortTarget)) throw new MvccError('InvalidSortOption');
+    if (!(sortOrder in SortOrder) || !(sortTarget in SortTarget)) throw new EtcdError('InvalidSortOption');
     const filtered =
       (req.minModRevision ?? 0) !== 0 || (req.maxModRevision ?? 0) !== 0 || (req.minCreateRevision ?? 0) !== 0 || (req.maxCreateRevision ?? 0) !== 0;
     // Like etcd 3.4: sorting and revision filters need every match; otherwise fetch one
@@ -200,7 +200,7 @@ export class MvccStore {
   }
 
   deleteRange(batch: WriteBatch, req: DeleteRangeRequest): { result: DeleteRangeResult; events: KvEvent[] } {
-    if (req.key.byteLength === 0) throw new MvccError('EmptyKey');
+    if (req.key.byteLength === 0) throw new EtcdError('EmptyKey');
     const w = this.beginWrite(batch);
     const deleted = w.attempt(() => w.deleteRange(req));
     const revision = w.commit();
@@ -296,7 +296,7 @@ export class MvccStore {
         const key = toKey(req.key);
         const prevRev = store.index.get(key)?.get(records.length > 0 ? main : store.current);
         const prev = prevRev ? store.record(prevRev).kv : undefined;
-        if ((req.ignoreValue || req.ignoreLease) && !prev) throw new MvccError('KeyNotFound');
+        if ((req.ignoreValue || req.ignoreLease) && !prev) throw new EtcdError('KeyNotFound');
         const kv: KeyValue = {
           key: req.key,
           createRevision: prev ? prev.createRevision : main,
@@ -338,8 +338,8 @@ export class MvccStore {
    * fail with Compacted. The dropped revisions are deleted through the batch.
    */
   compact(batch: WriteBatch, revision: number): void {
-    if (revision <= this.compacted) throw new MvccError('Compacted');
-    if (revision > this.current) throw new MvccError('FutureRev');
+    if (revision <= this.compacted) throw new EtcdError('Compacted');
+    if (revision > this.current) throw new EtcdError('FutureRev');
     for (const [key, ki] of [...this.index.entries()]) {
       for (const rev of ki.compact(revision)) this.dropRecord(batch, rev);
       if (ki.isEmpty) this.index.delete(key);
@@ -370,7 +370,7 @@ export class MvccStore {
    * revision (history there is incomplete).
    */
   eventsSince(key: Uint8Array, rangeEnd: Uint8Array | undefined, fromRevision: number, maxRevision = this.current): KvEvent[] {
-    if (fromRevision <= this.compacted) throw new MvccError('Compacted');
+    if (fromRevision <= this.compacted) throw new EtcdError('Compacted');
     const r = keyRange(key, rangeEnd);
     const out: KvEvent[] = [];
     for (let main = fromRevision; main <= maxRevision; main++) {
@@ -387,8 +387,8 @@ export class MvccStore {
   /** etcd's HashKV: a CRC-32 of every kept revision up to `revision`; equal on members with equal history. */
   hashKV(revision = 0): { hash: number; compactRevision: number; revision: number } {
     const upTo = revision > 0 ? revision : this.current;
-    if (upTo > this.current) throw new MvccError('FutureRev');
-    if (upTo < this.compacted) throw new MvccError('Compacted');
+    if (upTo > this.current) throw new EtcdError('FutureRev');
+    if (upTo < this.compacted) throw new EtcdError('Compacted');
     let crc = 0;
     for (const [main, recs] of this.revisions) {
       if (main > upTo) break;
@@ -442,9 +442,9 @@ export class MvccStore {
 }
 
 function validatePut(req: PutRequest): void {
-  if (req.key.byteLength === 0) throw new MvccError('EmptyKey');
-  if (req.ignoreValue && req.value && req.value.byteLength > 0) throw new MvccError('ValueProvided');
-  if (req.ignoreLease && req.lease && req.lease !== 0n) throw new MvccError('LeaseProvided');
+  if (req.key.byteLength === 0) throw new EtcdError('EmptyKey');
+  if (req.ignoreValue && req.value && req.value.byteLength > 0) throw new EtcdError('ValueProvided');
+  if (req.ignoreLease && req.lease && req.lease !== 0n) throw new EtcdError('LeaseProvided');
 }
 
 function passesFilters(kv: KeyValue, r: RangeRequest): boolean {

@@ -1,4 +1,4 @@
-import { MvccError } from './mvcc-error.js';
+import { EtcdError } from '../errors/index.js';
 import { keyRange, overlaps, toKey, type KeyRange } from './key-range.js';
 import { CompareResult, CompareTarget, type Compare, type KeyValue, type RequestOp, type TxnRequest } from './types.js';
 
@@ -9,9 +9,9 @@ import { CompareResult, CompareTarget, type Compare, type KeyValue, type Request
  */
 export function validateTxn(req: TxnRequest, maxOps: number): void {
   if ((req.compare?.length ?? 0) > maxOps || (req.success?.length ?? 0) > maxOps || (req.failure?.length ?? 0) > maxOps) {
-    throw new MvccError('TooManyOps');
+    throw new EtcdError('TooManyOps');
   }
-  for (const c of req.compare ?? []) if (c.key.byteLength === 0) throw new MvccError('EmptyKey');
+  for (const c of req.compare ?? []) if (c.key.byteLength === 0) throw new EtcdError('EmptyKey');
   writesOf(req.success ?? [], maxOps);
   writesOf(req.failure ?? [], maxOps);
 }
@@ -25,22 +25,22 @@ function writesOf(ops: readonly RequestOp[], maxOps: number): Writes {
   const puts = new Set<string>();
   const deletes: KeyRange[] = [];
   const addPut = (key: string) => {
-    if (puts.has(key)) throw new MvccError('DuplicateKey');
+    if (puts.has(key)) throw new EtcdError('DuplicateKey');
     puts.add(key);
   };
   for (const op of ops) {
     if ('requestPut' in op) {
-      if (op.requestPut.key.byteLength === 0) throw new MvccError('EmptyKey');
+      if (op.requestPut.key.byteLength === 0) throw new EtcdError('EmptyKey');
       addPut(toKey(op.requestPut.key));
     } else if ('requestDeleteRange' in op) {
-      if (op.requestDeleteRange.key.byteLength === 0) throw new MvccError('EmptyKey');
+      if (op.requestDeleteRange.key.byteLength === 0) throw new EtcdError('EmptyKey');
       deletes.push(keyRange(op.requestDeleteRange.key, op.requestDeleteRange.rangeEnd));
     } else if ('requestRange' in op) {
-      if (op.requestRange.key.byteLength === 0) throw new MvccError('EmptyKey');
+      if (op.requestRange.key.byteLength === 0) throw new EtcdError('EmptyKey');
     } else {
       const nested = op.requestTxn;
       if ((nested.compare?.length ?? 0) > maxOps || (nested.success?.length ?? 0) > maxOps || (nested.failure?.length ?? 0) > maxOps) {
-        throw new MvccError('TooManyOps');
+        throw new EtcdError('TooManyOps');
       }
       // Either branch of a nested txn may run: both count against this branch's writes
       // (though the two branches may write the same key, since only one runs).
@@ -51,7 +51,7 @@ function writesOf(ops: readonly RequestOp[], maxOps: number): Writes {
     }
   }
   for (const key of puts) {
-    for (const d of deletes) if (overlaps(d, { from: key, to: undefined, single: true })) throw new MvccError('DuplicateKey');
+    for (const d of deletes) if (overlaps(d, { from: key, to: undefined, single: true })) throw new EtcdError('DuplicateKey');
   }
   return { puts, deletes };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { LeaseError, Lessor, MAX_LEASE_TTL, leaseKey, type LeaseBatch } from '../../src/lease/index.js';
+import { EtcdError } from '../../src/errors/index.js';
+import { Lessor, MAX_LEASE_TTL, leaseKey, type LeaseBatch } from '../../src/lease/index.js';
 
 class RecordingBatch implements LeaseBatch {
   readonly puts = new Map<string, Uint8Array>();
@@ -16,7 +17,7 @@ function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (err) {
-    if (err instanceof LeaseError) return err.code;
+    if (err instanceof EtcdError) return err.etcdName;
     throw err;
   }
   return undefined;

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { ClassicLevel } from 'classic-level';
+import { EtcdError } from '../../src/errors/index.js';
 import {
   CompareResult,
   CompareTarget,
-  MvccError,
   MvccStore,
   SortOrder,
   SortTarget,
@@ -34,7 +34,7 @@ function code(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (err instanceof MvccError) return err.code;
+    if (err instanceof EtcdError) return err.etcdName;
     throw err;
   }
   return 'ok';
@@ -137,7 +137,7 @@ describe('mvcc store', () => {
       expect(code(() => m.range({ key: b('a'), revision: 3 }))).to.equal('Compacted');
       expect(code(() => m.range({ key: b('a'), revision: 4 }))).to.equal('ok');
       expect(code(() => m.range({ key: new Uint8Array(0) }))).to.equal('EmptyKey');
-      expect(new MvccError('Compacted').message).to.equal('mvcc: required revision has been compacted');
+      expect(new EtcdError('Compacted').message).to.equal('etcdserver: mvcc: required revision has been compacted');
     });
   });
 
