@@ -1,3 +1,3 @@
 export { MvccStore, type MvccDb, type MvccOptions } from './mvcc-store.js';
-export { fromKey, toKey } from './key-range.js';
+export { fromKey, toKey, keyRangeOf } from './key-range.js';
 export * from './types.js';

@@ -34,3 +34,9 @@ export function overlaps(a: KeyRange, b: KeyRange): boolean {
   const bBeforeA = b.to !== undefined && b.to <= a.from;
   return !aBeforeB && !bBeforeA;
 }
+
+/** A membership test for etcd's (key, rangeEnd) pair. */
+export function keyRangeOf(key: Uint8Array, rangeEnd?: Uint8Array): (key: string) => boolean {
+  const r = keyRange(key, rangeEnd);
+  return (k) => inRange(r, k);
+}

@@ -207,6 +207,15 @@ export class MvccStore {
     return { result: { revision, deleted: deleted.length, prevKvs: req.prevKv ? deleted : [] }, events: w.events };
   }
 
+  /** Deletes several keys in one revision (a revoked or expired lease's keys). */
+  deleteKeys(batch: WriteBatch, keys: readonly Uint8Array[]): { revision: number; events: KvEvent[] } {
+    const w = this.beginWrite(batch);
+    w.attempt(() => {
+      for (const key of keys) w.deleteRange({ key });
+    });
+    return { revision: w.commit(), events: w.events };
+  }
+
   txn(batch: WriteBatch, req: TxnRequest): { result: TxnResult; events: KvEvent[] } {
     validateTxn(req, this.maxTxnOps);
     const w = this.beginWrite(batch);

@@ -16,7 +16,15 @@ export class NodeMetrics {
   persistMsTotal = 0;
   lastPersistMs = 0;
 
+  private readonly persistListeners: ((ms: number, entries: number, synced: boolean) => void)[] = [];
+
+  /** Called for every persist, e.g. to feed a latency histogram (etcd_disk_wal_fsync_duration_seconds). */
+  onPersist(listener: (ms: number, entries: number, synced: boolean) => void): void {
+    this.persistListeners.push(listener);
+  }
+
   observePersist(ms: number, entries: number, synced: boolean): void {
+    for (const l of this.persistListeners) l(ms, entries, synced);
     this.persists++;
     if (synced) this.syncedPersists++;
     this.persistedEntries += entries;

@@ -37,6 +37,7 @@ export class HttpTransport implements Transport {
   private messageHandler: (m: Message) => void = () => undefined;
   private unreachableHandler: (peer: NodeId) => void = () => undefined;
   private snapshotHandler: (peer: NodeId, ok: boolean) => void = () => undefined;
+  private readonly roundTripListeners: ((peer: NodeId, ms: number) => void)[] = [];
   private address: AddressInfo | undefined;
   private stopped = false;
 
@@ -84,6 +85,9 @@ export class HttpTransport implements Transport {
         log: this.log,
         onUnreachable: (peer) => this.unreachableHandler(peer),
         onSnapshotStatus: (peer, ok) => this.snapshotHandler(peer, ok),
+        onRoundTrip: (peer, ms) => {
+          for (const l of this.roundTripListeners) l(peer, ms);
+        },
       }),
     );
   }
@@ -122,6 +126,11 @@ export class HttpTransport implements Transport {
 
   onSnapshotStatus(handler: (peer: NodeId, ok: boolean) => void): void {
     this.snapshotHandler = handler;
+  }
+
+  /** Observes each batch's round trip to a peer (etcd_network_peer_round_trip_time_seconds). */
+  onRoundTrip(listener: (peer: NodeId, ms: number) => void): void {
+    this.roundTripListeners.push(listener);
   }
 
   async stop(): Promise<void> {

@@ -15,6 +15,8 @@ export interface PeerSenderOptions {
   readonly log: Logger;
   readonly onUnreachable: (peer: NodeId) => void;
   readonly onSnapshotStatus: (peer: NodeId, ok: boolean) => void;
+  /** Milliseconds from sending a batch to the peer's answer. */
+  readonly onRoundTrip: (peer: NodeId, ms: number) => void;
 }
 
 const MAX_BATCH_MESSAGES = 1024;
@@ -116,6 +118,7 @@ export class PeerSender {
 
   private async post(batch: Message[]): Promise<void> {
     const body = encodeMessages(batch);
+    const started = performance.now();
     try {
       const res = await this.pool.request({
         path: MESSAGES_PATH,
@@ -127,6 +130,7 @@ export class PeerSender {
       });
       await res.body.dump();
       if (res.statusCode !== 204) throw new Error(`peer answered HTTP ${res.statusCode}`);
+      this.opts.onRoundTrip(this.opts.to, performance.now() - started);
       this.opts.stats.messagesSent += batch.length;
       this.opts.stats.bytesSent += body.byteLength;
       this.backoffMs = 0;

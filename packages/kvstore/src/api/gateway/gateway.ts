@@ -1,0 +1,159 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Packr } from 'msgpackr';
+import { request } from 'undici';
+import { silentLogger, type Logger } from '@flotilla/raft';
+import { EtcdError, httpStatusOf } from '../../errors/index.js';
+import type { MemberMetrics } from '../../metrics/member-metrics.js';
+import type { Member } from '../../server/member.js';
+import { JsonFields } from './json-fields.js';
+import { routes, type Route } from './routes.js';
+import { serveWatch } from './watch-stream.js';
+import { serveHealth } from './health.js';
+
+export interface GatewayOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxRequestBytes: number;
+  readonly metrics: MemberMetrics;
+  readonly logger?: Logger;
+}
+
+const msgpack = new Packr({ useRecords: false });
+
+/**
+ * etcd's HTTP/JSON gateway on the client URL (the /v3 API, /v3beta as an alias), with
+ * /health, /livez, /readyz, /version and /metrics. Bodies are proto3 JSON, or msgpack with
+ * the same shapes when the request says application/msgpack. Errors come back as the
+ * 3.4 gateway sends them: {"error", "code", "message"} with the matching HTTP status.
+ */
+export class Gateway {
+  private readonly server: Server;
+  private readonly log: Logger;
+  private watchSeq = 0;
+  private watching = 0;
+
+  constructor(
+    private readonly member: Member,
+    private readonly opts: GatewayOptions,
+  ) {
+    this.log = (opts.logger ?? silentLogger).child({ component: 'gateway' });
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err: Error) => this.fail(res, err, false));
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port, this.opts.host, () => resolve());
+    });
+    const a = this.server.address() as AddressInfo;
+    return `http://${a.address}:${a.port}`;
+  }
+
+  async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const path = url.pathname.replace(/^\/v3beta\//, '/v3/');
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': this.opts.metrics.registry.contentType });
+      res.end(await this.opts.metrics.registry.metrics());
+      return;
+    }
+    if (path === '/version') return reply(res, 200, { etcdserver: '3.4.0', etcdcluster: '3.4.0' }, false);
+    if (path === '/health' || path === '/livez' || path === '/readyz' || path.startsWith('/readyz/') || path.startsWith('/livez/')) {
+      return serveHealth(this.member, path, url.searchParams, req.method ?? 'GET', res);
+    }
+    if (req.method !== 'POST' || !path.startsWith('/v3/')) {
+      return reply(res, 404, { error: 'Not Found', code: 5, message: 'Not Found' }, false);
+    }
+    const binary = (req.headers['content-type'] ?? '').includes('application/msgpack');
+    // Base64 inflates bytes by a third; the exact limit is checked on the proposal itself.
+    const raw = await readBody(req, Math.ceil((this.opts.maxRequestBytes * 4) / 3) + 512 * 1024);
+    let parsed: unknown;
+    try {
+      parsed = raw.length === 0 ? {} : binary ? msgpack.unpack(raw) : JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      throw EtcdError.badRequest(binary ? `invalid msgpack: ${(err as Error).message}` : `invalid character in JSON body: ${(err as Error).message}`);
+    }
+    const body = JsonFields.of(parsed);
+    if (path === '/v3/watch') {
+      serveWatch(this.member, body, res, ++this.watchSeq, (n) => {
+        this.watching += n;
+        this.opts.metrics.watchers.set(this.watching);
+      });
+      return;
+    }
+    const route: Route | undefined = routes[path];
+    if (!route) return reply(res, 404, { error: 'Not Found', code: 5, message: 'Not Found' }, binary);
+    if (route.leaderOnly && !this.member.raft.isLeader) return this.forwardToLeader(path, raw, req, res);
+    try {
+      const out = await route.handle(this.member, body);
+      if (route.stream) {
+        res.writeHead(200, { 'content-type': binary ? 'application/msgpack' : 'application/json' });
+        res.end(binary ? msgpack.pack({ result: out }) : `${JSON.stringify({ result: out })}\n`);
+        return;
+      }
+      reply(res, 200, out, binary);
+    } catch (err) {
+      if (!(err instanceof EtcdError)) this.opts.metrics.proposalsFailed.inc();
+      this.fail(res, err as Error, binary);
+    }
+  }
+
+  /** Keep-alives and lease TTLs are the leader's business: pass them on, as etcd's followers do. */
+  private async forwardToLeader(path: string, raw: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const lead = this.member.raft.leaderId;
+    const target = lead ? this.member.sm.members.get(lead)?.clientUrls[0] : undefined;
+    if (!target) throw new EtcdError('NoLeader');
+    const upstream = await request(`${target}${path}`, { method: 'POST', body: raw, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' } });
+    const text = Buffer.from(await upstream.body.arrayBuffer());
+    res.writeHead(upstream.statusCode, { 'content-type': String(upstream.headers['content-type'] ?? 'application/json') });
+    res.end(text);
+  }
+
+  private fail(res: ServerResponse, err: Error, binary: boolean): void {
+    if (!(err instanceof EtcdError)) {
+      this.log.error('request failed', { err });
+      err = new EtcdError('BadRequest', err.message, 13);
+    }
+    const e = err as EtcdError;
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    reply(res, httpStatusOf(e.grpcCode), { error: e.message, code: e.grpcCode, message: e.message }, binary);
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown, binary: boolean): void {
+  const payload = binary ? msgpack.pack(body) : Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { 'content-type': binary ? 'application/msgpack' : 'application/json', 'content-length': payload.byteLength });
+  res.end(payload);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.byteLength;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new EtcdError('RequestTooLarge'));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+

@@ -1,0 +1,147 @@
+import { EtcdError } from '../../errors/index.js';
+import type { Member, MemberInfo } from '../../server/member.js';
+import { decimalToHex, hexToDecimal } from '../../server/identity.js';
+import type { AlarmType } from '../../server/requests.js';
+import { JsonFields, compact, i64 } from './json-fields.js';
+import { deleteRangeRequest, deleteRangeResponse, header, putRequest, putResponse, rangeRequest, rangeResponse, txnRequest, txnResponse } from './kv-json.js';
+
+export interface Route {
+  handle(member: Member, body: JsonFields): Promise<Record<string, unknown>>;
+  /** Served by the leader only; a follower forwards the request. */
+  readonly leaderOnly?: boolean;
+  /** Answered as a stream of one `{"result": ...}` line, as the gateway does for streaming RPCs. */
+  readonly stream?: boolean;
+}
+
+const hdr = (m: Member) => header(m.header());
+
+function memberJson(m: MemberInfo): Record<string, unknown> {
+  return compact({ ID: hexToDecimal(m.id), name: m.name, peerURLs: m.peerUrls, clientURLs: m.clientUrls, isLearner: m.isLearner });
+}
+
+const memberIdOf = (f: JsonFields) => decimalToHex(f.bigint('ID'));
+const ALARMS = { NONE: 0, NOSPACE: 1, CORRUPT: 2 } as const;
+const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'] as const;
+const ALARM_ACTIONS = { GET: 0, ACTIVATE: 1, DEACTIVATE: 2 } as const;
+
+/** The /v3 API, path by path (all POST), as etcd 3.4's gateway serves it. */
+export const routes: Record<string, Route> = {
+  '/v3/kv/range': { handle: async (m, b) => rangeResponse(m.header(), await m.range(rangeRequest(b))) },
+  '/v3/kv/put': { handle: async (m, b) => putResponse(m.header(), await m.put(putRequest(b))) },
+  '/v3/kv/deleterange': { handle: async (m, b) => deleteRangeResponse(m.header(), await m.deleteRange(deleteRangeRequest(b))) },
+  '/v3/kv/txn': { handle: async (m, b) => txnResponse(m.header(), await m.txn(txnRequest(b))) },
+  '/v3/kv/compaction': {
+    handle: async (m, b) => {
+      await m.compact(b.int('revision'));
+      return { header: hdr(m) };
+    },
+  },
+
+  '/v3/lease/grant': {
+    handle: async (m, b) => {
+      const ttl = b.int('TTL');
+      const lease = await m.leaseGrant(ttl, b.bigint('ID'));
+      return compact({ header: hdr(m), ID: i64(lease.id), TTL: i64(lease.ttl) });
+    },
+  },
+  '/v3/lease/revoke': {
+    handle: async (m, b) => {
+      await m.leaseRevoke(b.bigint('ID'));
+      return { header: hdr(m) };
+    },
+  },
+  '/v3/lease/keepalive': {
+    leaderOnly: true,
+    stream: true,
+    handle: async (m, b) => {
+      const id = b.bigint('ID');
+      return compact({ header: hdr(m), ID: i64(id), TTL: i64(m.leaseKeepAlive(id)) });
+    },
+  },
+  '/v3/lease/timetolive': {
+    leaderOnly: true,
+    handle: async (m, b) => {
+      const t = m.leaseTimeToLive(b.bigint('ID'));
+      const keys = b.bool('keys') ? t.keys.map((k) => new Uint8Array(Buffer.from(k, 'latin1'))) : [];
+      return compact({ header: hdr(m), ID: i64(t.id), TTL: t.ttl === 0 ? undefined : t.ttl.toString(), grantedTTL: i64(t.grantedTtl), keys: keys.map((k) => Buffer.from(k).toString('base64')) });
+    },
+  },
+  '/v3/lease/leases': {
+    handle: async (m) => compact({ header: hdr(m), leases: m.leaseList().map((id) => ({ ID: id.toString() })) }),
+  },
+
+  '/v3/cluster/member/list': {
+    handle: async (m) => compact({ header: hdr(m), members: m.memberList().map(memberJson) }),
+  },
+  '/v3/cluster/member/add': {
+    handle: async (m, b) => {
+      const added = await m.memberAdd(b.strings('peerURLs'), b.bool('isLearner'));
+      return compact({ header: hdr(m), member: memberJson(added), members: m.memberList().map(memberJson) });
+    },
+  },
+  '/v3/cluster/member/remove': {
+    handle: async (m, b) => {
+      await m.memberRemove(memberIdOf(b));
+      return compact({ header: hdr(m), members: m.memberList().map(memberJson) });
+    },
+  },
+  '/v3/cluster/member/promote': {
+    leaderOnly: true,
+    handle: async (m, b) => {
+      await m.memberPromote(memberIdOf(b));
+      return compact({ header: hdr(m), members: m.memberList().map(memberJson) });
+    },
+  },
+
+  '/v3/maintenance/status': {
+    handle: async (m) => {
+      const s = m.status();
+      return compact({
+        header: header(s.header),
+        version: s.version,
+        dbSize: i64(s.dbSize),
+        leader: s.leader ? hexToDecimal(s.leader) : undefined,
+        raftIndex: i64(s.raftIndex),
+        raftTerm: i64(s.raftTerm),
+        raftAppliedIndex: i64(s.raftAppliedIndex),
+        errors: s.errors,
+        dbSizeInUse: i64(s.dbSizeInUse),
+        isLearner: s.isLearner,
+      });
+    },
+  },
+  '/v3/maintenance/hashkv': {
+    handle: async (m, b) => {
+      const h = m.mvcc.hashKV(b.int('revision'));
+      return compact({ header: header(m.header(), h.revision), hash: h.hash, compact_revision: i64(h.compactRevision) });
+    },
+  },
+  '/v3/maintenance/hash': {
+    handle: async (m) => compact({ header: hdr(m), hash: m.mvcc.hashKV().hash }),
+  },
+  '/v3/maintenance/defragment': {
+    // LevelDB compacts itself in the background; nothing to stop the world for.
+    handle: async (m) => ({ header: hdr(m) }),
+  },
+  '/v3/maintenance/transfer-leadership': {
+    leaderOnly: true,
+    handle: async (m, b) => {
+      await m.moveLeader(decimalToHex(b.bigint('targetID')));
+      return { header: hdr(m) };
+    },
+  },
+  '/v3/maintenance/alarm': {
+    handle: async (m, b) => {
+      const action = b.enumOf('action', ALARM_ACTIONS);
+      const alarm = ALARM_NAMES[b.enumOf('alarm', ALARMS)] as AlarmType;
+      const memberId = b.bigint('memberID') === 0n ? m.id : decimalToHex(b.bigint('memberID'));
+      if (action !== ALARM_ACTIONS.GET && alarm === 'NONE') throw EtcdError.badRequest('alarm: an alarm type is required');
+      const list = await m.alarm(action === ALARM_ACTIONS.GET ? 'get' : action === ALARM_ACTIONS.ACTIVATE ? 'activate' : 'deactivate', memberId, alarm);
+      return compact({ header: hdr(m), alarms: list.map(([id, a]) => compact({ memberID: hexToDecimal(id), alarm: a })) });
+    },
+  },
+};
+
+routes['/v3/kv/lease/revoke'] = routes['/v3/lease/revoke'];
+routes['/v3/kv/lease/timetolive'] = routes['/v3/lease/timetolive'];
+routes['/v3/kv/lease/leases'] = routes['/v3/lease/leases'];

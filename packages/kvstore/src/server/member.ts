@@ -1,0 +1,412 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ClassicLevel } from 'classic-level';
+import { HttpTransport, LevelLogStorage, RaftError, RaftNode, silentLogger, type Logger, type NodeId } from '@flotilla/raft';
+import { EtcdError } from '../errors/index.js';
+import { Lessor, type LeaseTimeToLive } from '../lease/index.js';
+import {
+  MvccStore,
+  type DeleteRangeRequest,
+  type DeleteRangeResult,
+  type KvEvent,
+  type PutRequest,
+  type PutResult,
+  type RangeRequest,
+  type RangeResult,
+  type TxnRequest,
+  type TxnResult,
+} from '../mvcc/index.js';
+import { clusterId, memberId } from './identity.js';
+import { KvStateMachine, type ApplyResult } from './kv-state-machine.js';
+import { encodeRequest, type AlarmType, type InternalRequest } from './requests.js';
+
+export interface MemberConfig {
+  readonly name: string;
+  readonly dataDir: string;
+  /** Where peers reach this member (the first is used); the transport listens on its host and port. */
+  readonly peerUrls: readonly string[];
+  readonly clientUrls: readonly string[];
+  /** name → peer URLs of the founding members (new clusters only). */
+  readonly initialCluster: ReadonlyMap<string, readonly string[]>;
+  readonly initialClusterState: 'new' | 'existing';
+  readonly initialClusterToken: string;
+  readonly heartbeatIntervalMs: number;
+  readonly electionTimeoutMs: number;
+  readonly snapshotCount: number;
+  readonly quotaBackendBytes: number;
+  readonly maxTxnOps: number;
+  /** etcd's --max-request-bytes: the largest proposal accepted. */
+  readonly maxRequestBytes: number;
+  readonly logger?: Logger;
+}
+
+export interface ResponseHeader {
+  readonly clusterId: string;
+  readonly memberId: string;
+  readonly revision: number;
+  readonly raftTerm: number;
+}
+
+export interface MemberInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly peerUrls: string[];
+  readonly clientUrls: string[];
+  readonly isLearner: boolean;
+}
+
+/** How often the leader looks for expired leases. */
+const LEASE_CHECK_MS = 250;
+
+/**
+ * One etcd member: the key-value state machine replicated by a RaftNode, with etcd's
+ * request semantics on top. Writes are proposals; linearizable reads wait on ReadIndex;
+ * serializable reads are served from local state. Only the leader expires leases, and
+ * it does so by proposing revokes, so every member deletes the same keys.
+ */
+export class Member {
+  readonly id: string;
+  readonly clusterId: string;
+  readonly mvcc: MvccStore;
+  readonly lessor: Lessor;
+  readonly sm: KvStateMachine;
+  readonly raft: RaftNode<ApplyResult>;
+  readonly transport: HttpTransport;
+  private readonly db: ClassicLevel<Uint8Array, Uint8Array>;
+  private readonly log: Logger;
+  private readonly eventListeners = new Set<(events: readonly KvEvent[], revision: number) => void>();
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  private constructor(
+    readonly config: MemberConfig,
+    parts: {
+      id: string;
+      clusterId: string;
+      db: ClassicLevel<Uint8Array, Uint8Array>;
+      mvcc: MvccStore;
+      lessor: Lessor;
+      sm: KvStateMachine;
+      raft: RaftNode<ApplyResult>;
+      transport: HttpTransport;
+    },
+  ) {
+    this.id = parts.id;
+    this.clusterId = parts.clusterId;
+    this.db = parts.db;
+    this.mvcc = parts.mvcc;
+    this.lessor = parts.lessor;
+    this.sm = parts.sm;
+    this.raft = parts.raft;
+    this.transport = parts.transport;
+    this.log = (config.logger ?? silentLogger).child({ component: 'member', member: this.id });
+  }
+
+  static async start(config: MemberConfig): Promise<Member> {
+    const logger = config.logger ?? silentLogger;
+    const founders = [...config.initialCluster].map(([name, urls]) => ({ name, id: memberId(urls, config.initialClusterToken), url: urls[0] }));
+    const self = founders.find((f) => f.name === config.name);
+    const id = self?.id ?? memberId(config.peerUrls, config.initialClusterToken);
+    const cluster = clusterId(founders.map((f) => f.id));
+
+    const dir = join(config.dataDir, 'member');
+    await mkdir(dir, { recursive: true });
+    const db = new ClassicLevel<Uint8Array, Uint8Array>(join(dir, 'db'), { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.open();
+    const raftDb = db.sublevel<Uint8Array, Uint8Array>('raft', { keyEncoding: 'view', valueEncoding: 'view' });
+    const kvDb = db.sublevel<Uint8Array, Uint8Array>('kv', { keyEncoding: 'view', valueEncoding: 'view' });
+
+    const mvcc = await MvccStore.open(kvDb, { maxTxnOps: config.maxTxnOps });
+    // etcd's minimum lease TTL: one and a half election timeouts, rounded up to seconds.
+    const lessor = new Lessor(Math.ceil((1.5 * config.electionTimeoutMs) / 1000));
+    // The state machine exists before the member that owns the listeners; events go through this.
+    let member: Member | undefined;
+    const sm = new KvStateMachine({
+      db: kvDb,
+      mvcc,
+      lessor,
+      quotaBytes: config.quotaBackendBytes > 0 ? config.quotaBackendBytes : 2 * 1024 ** 3,
+      now: () => Date.now(),
+      onEvents: (events, revision) => member?.emitEvents(events, revision),
+    });
+    await sm.load();
+
+    const peer = new URL(config.peerUrls[0]);
+    const transport = new HttpTransport({ id, host: peer.hostname, port: Number(peer.port), logger });
+    await transport.start();
+    const fresh = config.initialClusterState === 'new';
+    const raft = new RaftNode<ApplyResult>({
+      id,
+      storage: new LevelLogStorage(raftDb),
+      transport,
+      stateMachine: sm,
+      initialCluster: fresh ? new Map(founders.map((f) => [f.id, f.url])) : undefined,
+      peers: fresh ? undefined : new Map(founders.filter((f) => f.id !== id).map((f) => [f.id, f.url])),
+      tickMs: config.heartbeatIntervalMs,
+      electionTick: Math.max(2, Math.round(config.electionTimeoutMs / config.heartbeatIntervalMs)),
+      snapshotEntries: config.snapshotCount,
+      logger,
+    });
+    member = new Member(config, { id, clusterId: cluster, db, mvcc, lessor, sm, raft, transport });
+    const started = member;
+    raft.onLeaderChange((lead) => started.onLeaderChange(lead));
+    await raft.start();
+    started.leaseTimer = setInterval(() => void started.expireLeases(), LEASE_CHECK_MS);
+    void started.publishAttributes();
+    started.log.info('member started', { name: config.name, cluster: cluster, peerUrls: config.peerUrls, clientUrls: config.clientUrls });
+    return started;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.leaseTimer);
+    await this.raft.stop();
+    await this.db.close();
+  }
+
+  private emitEvents(events: readonly KvEvent[], revision: number): void {
+    for (const l of this.eventListeners) l(events, revision);
+  }
+
+  /** Watchers subscribe here: every applied batch's events, after they are stored. */
+  onEvents(listener: (events: readonly KvEvent[], revision: number) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  header(revision = this.mvcc.currentRevision): ResponseHeader {
+    return { clusterId: this.clusterId, memberId: this.id, revision, raftTerm: this.raft.status().term };
+  }
+
+  // ---- KV ----------------------------------------------------------------------------
+
+  async range(req: RangeRequest): Promise<RangeResult> {
+    if (!req.serializable) await this.linearizable();
+    return this.mvcc.range(req);
+  }
+
+  async put(req: PutRequest): Promise<PutResult> {
+    return (await this.propose({ op: 'put', req })) as PutResult;
+  }
+
+  async deleteRange(req: DeleteRangeRequest): Promise<DeleteRangeResult> {
+    return (await this.propose({ op: 'deleteRange', req })) as DeleteRangeResult;
+  }
+
+  async txn(req: TxnRequest): Promise<TxnResult> {
+    // A read-only txn is a read: it is answered after ReadIndex, without a proposal.
+    if (isReadOnly(req)) {
+      await this.linearizable();
+      return this.mvcc.txn({ put() {}, del() {} }, req).result;
+    }
+    return (await this.propose({ op: 'txn', req })) as TxnResult;
+  }
+
+  async compact(revision: number): Promise<void> {
+    if (revision > this.mvcc.currentRevision) throw new EtcdError('FutureRev');
+    if (revision <= this.mvcc.compactedRevision) throw new EtcdError('Compacted');
+    await this.propose({ op: 'compact', revision });
+  }
+
+  // ---- leases -------------------------------------------------------------------------
+
+  async leaseGrant(ttl: number, id = 0n): Promise<{ id: bigint; ttl: number }> {
+    // The proposer picks the ID, so applying the grant is deterministic.
+    const chosen = id !== 0n ? id : randomBytes(8).readBigInt64BE() & 0x7fff_ffff_ffff_ffffn || 1n;
+    return (await this.propose({ op: 'leaseGrant', id: chosen, ttl })) as { id: bigint; ttl: number };
+  }
+
+  async leaseRevoke(id: bigint): Promise<void> {
+    await this.propose({ op: 'leaseRevoke', id });
+  }
+
+  /** A keep-alive; only the leader tracks expiry. Returns the TTL, or 0 for an unknown lease. */
+  leaseKeepAlive(id: bigint): number {
+    if (!this.raft.isLeader) throw new EtcdError('NotLeader');
+    return this.lessor.renew(id, Date.now());
+  }
+
+  leaseTimeToLive(id: bigint): LeaseTimeToLive {
+    return this.lessor.timeToLive(id, Date.now());
+  }
+
+  leaseList(): bigint[] {
+    return this.lessor.list();
+  }
+
+  private onLeaderChange(lead: NodeId): void {
+    if (lead === this.id) this.lessor.promote(Date.now(), this.config.electionTimeoutMs);
+    else if (this.lessor.isPrimary) this.lessor.demote();
+  }
+
+  private async expireLeases(): Promise<void> {
+    if (!this.raft.isLeader || this.stopped) return;
+    for (const id of this.lessor.expired(Date.now(), 100)) {
+      try {
+        await this.propose({ op: 'leaseRevoke', id });
+        this.log.info('lease expired', { lease: id.toString(16) });
+      } catch (err) {
+        // Revoked meanwhile, or leadership moved: the next leader takes over expiry.
+        if (!(err instanceof EtcdError) || err.etcdName !== 'LeaseNotFound') return;
+      }
+    }
+  }
+
+  // ---- cluster and maintenance --------------------------------------------------------------
+
+  memberList(): MemberInfo[] {
+    const conf = this.raft.confState();
+    const list = (ids: readonly string[], isLearner: boolean) =>
+      ids.map((id) => {
+        const attrs = this.sm.members.get(id);
+        const url = this.raft.peerUrl(id) ?? (id === this.id ? this.config.peerUrls[0] : undefined);
+        return { id, name: attrs?.name ?? '', peerUrls: url ? [url] : [], clientUrls: [...(attrs?.clientUrls ?? [])], isLearner };
+      });
+    return [...list(conf.voters, false), ...list(conf.learners, true)].sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  async memberAdd(peerUrls: readonly string[], isLearner: boolean): Promise<MemberInfo> {
+    if (peerUrls.length === 0 || !peerUrls.every(isHttpUrl)) throw new EtcdError('MemberBadURLs');
+    if (this.memberList().some((m) => m.peerUrls.some((u) => peerUrls.includes(u)))) throw new EtcdError('PeerURLExist');
+    const id = memberId(peerUrls, this.config.initialClusterToken, Date.now());
+    await this.confChange({ type: isLearner ? 'addLearner' : 'addNode', nodeId: id, url: peerUrls[0] });
+    return { id, name: '', peerUrls: [...peerUrls], clientUrls: [], isLearner };
+  }
+
+  async memberRemove(id: string): Promise<void> {
+    if (!this.memberList().some((m) => m.id === id)) throw new EtcdError('MemberNotFound');
+    await this.confChange({ type: 'removeNode', nodeId: id });
+  }
+
+  async memberPromote(id: string): Promise<void> {
+    const m = this.memberList().find((x) => x.id === id);
+    if (!m) throw new EtcdError('MemberNotFound');
+    if (!m.isLearner) throw new EtcdError('MemberNotLearner');
+    const progress = this.raft.status().progress.get(id);
+    // etcd promotes only a learner that has caught up (within 90% of the leader's log).
+    if (!progress || progress.match < 0.9 * this.raft.status().commit) throw new EtcdError('LearnerNotReady');
+    await this.confChange({ type: 'addNode', nodeId: id });
+  }
+
+  private async confChange(cc: { type: 'addNode' | 'addLearner' | 'removeNode'; nodeId: string; url?: string }): Promise<void> {
+    try {
+      await this.raft.proposeConfChange(cc);
+    } catch (err) {
+      throw toEtcdError(err);
+    }
+  }
+
+  async moveLeader(target: string): Promise<void> {
+    if (!this.raft.isLeader) throw new EtcdError('NotLeader');
+    if (!this.raft.confState().voters.includes(target)) throw new EtcdError('BadLeaderTransferee');
+    try {
+      await this.raft.transferLeadership(target);
+    } catch (err) {
+      throw toEtcdError(err);
+    }
+  }
+
+  async alarm(action: 'get' | 'activate' | 'deactivate', memberIdArg: string, alarm: AlarmType): Promise<[string, AlarmType][]> {
+    if (action !== 'get') await this.propose({ op: 'alarm', action, memberId: memberIdArg, alarm });
+    return [...this.sm.alarms];
+  }
+
+  status() {
+    const s = this.raft.status();
+    return {
+      header: this.header(),
+      version: ETCD_VERSION,
+      dbSize: this.mvcc.sizeBytes,
+      dbSizeInUse: this.mvcc.sizeBytes,
+      leader: s.lead,
+      raftIndex: s.commit,
+      raftTerm: s.term,
+      raftAppliedIndex: s.applied,
+      errors: [...this.sm.alarms.values()].map((a) => `memberID:${this.id} alarm:${a}`),
+      isLearner: this.raft.confState().learners.includes(this.id),
+    };
+  }
+
+  get hasLeader(): boolean {
+    return this.raft.leaderId !== '';
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------
+
+  private async linearizable(): Promise<void> {
+    try {
+      await this.raft.readIndex();
+    } catch (err) {
+      throw toEtcdError(err);
+    }
+  }
+
+  private async propose(r: InternalRequest): Promise<unknown> {
+    const payload = encodeRequest(r);
+    if (payload.byteLength > this.config.maxRequestBytes) throw new EtcdError('RequestTooLarge');
+    let outcome: ApplyResult;
+    try {
+      outcome = (await this.raft.propose(payload)).result;
+    } catch (err) {
+      throw toEtcdError(err);
+    }
+    if (!outcome.ok) throw new EtcdError(outcome.error, outcome.message);
+    return outcome.value;
+  }
+
+  /** Tells the cluster this member's name and client URLs (etcd's publish), retrying until it lands. */
+  private async publishAttributes(): Promise<void> {
+    const want = { name: this.config.name, clientUrls: [...this.config.clientUrls] };
+    while (!this.stopped) {
+      const have = this.sm.members.get(this.id);
+      if (have && have.name === want.name && have.clientUrls.join(',') === want.clientUrls.join(',')) return;
+      try {
+        await this.propose({ op: 'memberAttributes', memberId: this.id, ...want });
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, this.config.heartbeatIntervalMs * 2));
+      }
+    }
+  }
+}
+
+export const ETCD_VERSION = '3.4.0';
+
+function isReadOnly(req: TxnRequest): boolean {
+  const ops = [...(req.success ?? []), ...(req.failure ?? [])];
+  return ops.every((op) => 'requestRange' in op || ('requestTxn' in op && isReadOnly(op.requestTxn)));
+}
+
+function isHttpUrl(u: string): boolean {
+  try {
+    return new URL(u).protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** Raft's failures in etcd's words. */
+export function toEtcdError(err: unknown): Error {
+  if (err instanceof EtcdError) return err;
+  if (!(err instanceof RaftError)) return err as Error;
+  switch (err.code) {
+    case 'NoLeader':
+      return new EtcdError('NoLeader');
+    case 'Stopped':
+      return new EtcdError('Stopped');
+    case 'LeaderChanged':
+      return new EtcdError('LeaderChanged');
+    case 'Timeout':
+      return new EtcdError('Timeout');
+    case 'ProposalDropped':
+      return new EtcdError('TooManyRequests');
+    case 'ConfChangePending':
+      return new EtcdError('MemberNotEnoughStarted', 'etcdserver: unhealthy cluster');
+    case 'InvalidConfChange':
+      return new EtcdError('MemberNotFound');
+    default:
+      return new EtcdError('Timeout', `etcdserver: ${err.message}`);
+  }
+}

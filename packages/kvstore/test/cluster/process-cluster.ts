@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'kvstore.js');
+
+/**
+ * A free port: the OS picks it (listen on 0) and we release it for the member to use.
+ * Members must know each other's URLs before they start, so they cannot bind 0 themselves.
+ */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ProcessMember {
+  readonly name: string;
+  readonly clientUrl: string;
+  readonly peerUrl: string;
+  process: ChildProcess | undefined;
+  log: string;
+}
+
+/** Calls the JSON gateway; returns the HTTP status and the parsed body. */
+export async function gw(url: string, path: string, body: unknown = {}): Promise<{ status: number; body: Record<string, any> }> {
+  const res = await request(`${url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await res.body.text();
+  return { status: res.statusCode, body: text ? JSON.parse(text) : {} };
+}
+
+export const b64 = (s: string) => Buffer.from(s).toString('base64');
+export const unb64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString();
+
+/** A cluster of real `kvstore` processes on 127.0.0.1, with data in a temp folder. */
+export class ProcessCluster {
+  readonly members: ProcessMember[] = [];
+  private constructor(readonly root: string) {}
+
+  static async start(size = 3, extraFlags: string[] = []): Promise<ProcessCluster> {
+    const c = new ProcessCluster(await mkdtemp(join(tmpdir(), 'flotilla-kv-cluster-')));
+    for (let i = 0; i < size; i++) {
+      c.members.push({ name: `m${i}`, clientUrl: `http://127.0.0.1:${await freePort()}`, peerUrl: `http://127.0.0.1:${await freePort()}`, process: undefined, log: '' });
+    }
+    c.extraFlags = extraFlags;
+    for (const m of c.members) c.launch(m);
+    await c.waitHealthy();
+    return c;
+  }
+
+  private extraFlags: string[] = [];
+
+  private launch(m: ProcessMember): void {
+    const initial = this.members.map((x) => `${x.name}=${x.peerUrl}`).join(',');
+    const args = [
+      BIN,
+      `--name=${m.name}`,
+      `--data-dir=${join(this.root, m.name)}`,
+      `--listen-client-urls=${m.clientUrl}`,
+      `--advertise-client-urls=${m.clientUrl}`,
+      `--listen-peer-urls=${m.peerUrl}`,
+      `--initial-advertise-peer-urls=${m.peerUrl}`,
+      `--initial-cluster=${initial}`,
+      '--heartbeat-interval=50',
+      '--election-timeout=500',
+      '--log-level=warn',
+      ...this.extraFlags,
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => (m.log += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (m.log += d.toString()));
+    m.process = child;
+  }
+
+  /** Every running member answers /health with a leader. */
+  async waitHealthy(timeoutMs = 15_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (const m of this.members.filter((x) => x.process)) {
+      for (;;) {
+        try {
+          const res = await request(`${m.clientUrl}/health`);
+          const body = (await res.body.json()) as { health: string };
+          if (body.health === 'true') break;
+        } catch {
+          // not listening yet
+        }
+        if (Date.now() > until) throw new Error(`${m.name} not healthy in time:\n${m.log}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  async leader(): Promise<ProcessMember> {
+    for (;;) {
+      for (const m of this.members.filter((x) => x.process)) {
+        try {
+          const { body } = await gw(m.clientUrl, '/v3/maintenance/status');
+          if (body.leader && body.leader === body.header.member_id) return m;
+        } catch {
+          // down or starting
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async kill(m: ProcessMember, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = m.process;
+    if (!child) return;
+    m.process = undefined;
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  }
+
+  restart(m: ProcessMember): void {
+    this.launch(m);
+  }
+
+  async stop(): Promise<void> {
+    for (const m of this.members) await this.kill(m, 'SIGTERM');
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
