@@ -1,0 +1,103 @@
+import { expect } from 'chai';
+import { request } from 'undici';
+import { ProcessCluster, b64, gw, unb64 } from './process-cluster.js';
+
+describe('kvstore cluster: faults', function () {
+  this.timeout(120_000);
+  let cluster: ProcessCluster | undefined;
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+
+  it('kill -9 of the leader under writes loses no acknowledged write, and every member agrees on hashKV', async () => {
+    const c = (cluster = await ProcessCluster.start(3));
+    const acked = new Map<string, string>();
+    let stop = false;
+    const writer = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const target = c.members[(w + i) % 3];
+        if (!target.process) continue;
+        const key = `w${w}-${i}`;
+        try {
+          const res = await gw(target.clientUrl, '/v3/kv/put', { key: b64(key), value: b64(`v${i}`) });
+          if (res.status === 200) acked.set(key, `v${i}`);
+        } catch {
+          // the member was killed mid-request: not acknowledged
+        }
+      }
+    };
+    const writers = [0, 1, 2, 3].map(writer);
+    await new Promise((r) => setTimeout(r, 500));
+    const leader = await c.leader();
+    await c.kill(leader);
+    await new Promise((r) => setTimeout(r, 1500));
+    c.restart(leader);
+    await c.waitHealthy();
+    await new Promise((r) => setTimeout(r, 500));
+    stop = true;
+    await Promise.all(writers);
+    expect(acked.size).to.be.greaterThan(50);
+
+    // Every acknowledged write is on every member.
+    for (const m of c.members) {
+      const { body } = await gw(m.clientUrl, '/v3/kv/range', { key: b64('w'), range_end: b64('x') });
+      const stored = new Map<string, string>((body.kvs ?? []).map((kv: { key: string; value: string }) => [unb64(kv.key), unb64(kv.value)]));
+      const lost = [...acked].filter(([k, v]) => stored.get(k) !== v);
+      expect(lost, `lost on ${m.name}`).to.deep.equal([]);
+    }
+    const rev = (await gw(c.members[0].clientUrl, '/v3/kv/range', { key: b64('w') })).body.header.revision;
+    const hashes = await Promise.all(c.members.map(async (m) => (await gw(m.clientUrl, '/v3/maintenance/hashkv', { revision: rev })).body.hash));
+    expect(new Set(hashes).size, `hashKV at ${rev}: ${hashes}`).to.equal(1);
+  });
+
+  it('kill -9 of every member at once loses nothing acknowledged', async () => {
+    const c = (cluster = await ProcessCluster.start(3));
+    for (let i = 0; i < 30; i++) {
+      const res = await gw(c.members[i % 3].clientUrl, '/v3/kv/put', { key: b64(`all/${i}`), value: b64(String(i)) });
+      expect(res.status).to.equal(200);
+    }
+    await Promise.all(c.members.map((m) => c.kill(m)));
+    for (const m of c.members) c.restart(m);
+    await c.waitHealthy();
+    const { body } = await gw(c.members[1].clientUrl, '/v3/kv/range', { key: b64('all/'), range_end: b64('all0') });
+    expect(body.count).to.equal('30');
+  });
+
+  it('a watch from an old revision replays history in order, then streams new events', async () => {
+    const c = (cluster = await ProcessCluster.start(3));
+    const first = await gw(c.members[0].clientUrl, '/v3/kv/put', { key: b64('watched/a'), value: b64('1') });
+    await gw(c.members[0].clientUrl, '/v3/kv/put', { key: b64('watched/b'), value: b64('2') });
+    await gw(c.members[0].clientUrl, '/v3/kv/put', { key: b64('other'), value: b64('x') });
+    const res = await request(`${c.members[2].clientUrl}/v3/watch`, {
+      method: 'POST',
+      body: JSON.stringify({ create_request: { key: b64('watched/'), range_end: b64('watched0'), start_revision: first.body.header.revision, prev_kv: true } }),
+    });
+    const lines: Record<string, any>[] = [];
+    let buffer = '';
+    const done = new Promise<void>((resolve) => {
+      res.body.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          lines.push(JSON.parse(buffer.slice(0, nl)).result);
+          buffer = buffer.slice(nl + 1);
+          if (lines.length === 4) resolve();
+        }
+      });
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    await gw(c.members[1].clientUrl, '/v3/kv/deleterange', { key: b64('watched/a') });
+    await done;
+    res.body.destroy();
+    expect(lines[0].created).to.equal(true);
+    const events = lines.slice(1).map((l) => [l.events[0].type ?? 'PUT', unb64(l.events[0].kv.key), l.events[0].kv.mod_revision]);
+    const base = Number(first.body.header.revision);
+    expect(events).to.deep.equal([
+      ['PUT', 'watched/a', String(base)],
+      ['PUT', 'watched/b', String(base + 1)],
+      ['DELETE', 'watched/a', String(base + 3)],
+    ]);
+    expect(unb64(lines[3].events[0].prev_kv.value)).to.equal('1');
+  });
+});
