@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     quotaBackendBytes: config.quotaBackendBytes,
     maxTxnOps: config.maxTxnOps,
     maxRequestBytes: config.maxRequestBytes,
+    autoCompactionMode: config.autoCompactionMode,
+    autoCompactionRetention: config.autoCompactionRetention,
     logger,
   });
   const metrics = new MemberMetrics(member);

@@ -17,6 +17,7 @@ import {
   type TxnRequest,
   type TxnResult,
 } from '../mvcc/index.js';
+import { AutoCompactor } from './auto-compactor.js';
 import { clusterId, memberId } from './identity.js';
 import { KvStateMachine, type ApplyResult } from './kv-state-machine.js';
 import { encodeRequest, type AlarmType, type InternalRequest } from './requests.js';
@@ -38,6 +39,9 @@ export interface MemberConfig {
   readonly maxTxnOps: number;
   /** etcd's --max-request-bytes: the largest proposal accepted. */
   readonly maxRequestBytes: number;
+  readonly autoCompactionMode?: 'periodic' | 'revision';
+  /** Milliseconds (periodic) or revisions (revision); 0 or absent disables auto-compaction. */
+  readonly autoCompactionRetention?: number;
   readonly logger?: Logger;
 }
 
@@ -77,6 +81,8 @@ export class Member {
   private readonly log: Logger;
   private readonly eventListeners = new Set<(events: readonly KvEvent[], revision: number) => void>();
   private leaseTimer: NodeJS.Timeout | undefined;
+  private compactTimer: NodeJS.Timeout | undefined;
+  private readonly compactor: AutoCompactor;
   private stopped = false;
 
   private constructor(
@@ -100,6 +106,7 @@ export class Member {
     this.sm = parts.sm;
     this.raft = parts.raft;
     this.transport = parts.transport;
+    this.compactor = new AutoCompactor(config.autoCompactionMode ?? 'periodic', config.autoCompactionRetention ?? 0);
     this.log = (config.logger ?? silentLogger).child({ component: 'member', member: this.id });
   }
 
@@ -153,6 +160,7 @@ export class Member {
     raft.onLeaderChange((lead) => started.onLeaderChange(lead));
     await raft.start();
     started.leaseTimer = setInterval(() => void started.expireLeases(), LEASE_CHECK_MS);
+    if (started.compactor.enabled) started.compactTimer = setInterval(() => void started.autoCompact(), started.compactor.intervalMs);
     void started.publishAttributes();
     started.log.info('member started', { name: config.name, cluster: cluster, peerUrls: config.peerUrls, clientUrls: config.clientUrls });
     return started;
@@ -162,6 +170,7 @@ export class Member {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.leaseTimer);
+    clearInterval(this.compactTimer);
     await this.raft.stop();
     await this.db.close();
   }
@@ -236,7 +245,20 @@ export class Member {
     return this.lessor.list();
   }
 
+  private async autoCompact(): Promise<void> {
+    if (!this.raft.isLeader || this.stopped) return;
+    const target = this.compactor.next(Date.now(), this.mvcc.currentRevision, this.mvcc.compactedRevision);
+    if (target === undefined) return;
+    try {
+      await this.propose({ op: 'compact', revision: target });
+      this.log.info('auto-compacted', { revision: target, mode: this.compactor.mode });
+    } catch (err) {
+      this.log.warn('auto-compaction failed', { revision: target, error: (err as Error).message });
+    }
+  }
+
   private onLeaderChange(lead: NodeId): void {
+    this.compactor.reset();
     if (lead === this.id) this.lessor.promote(Date.now(), this.config.electionTimeoutMs);
     else if (this.lessor.isPrimary) this.lessor.demote();
   }

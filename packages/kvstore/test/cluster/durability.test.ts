@@ -100,4 +100,20 @@ describe('kvstore cluster: faults', function () {
     ]);
     expect(unb64(lines[3].events[0].prev_kv.value)).to.equal('1');
   });
+
+  it('periodic auto-compaction compacts history older than the retention window', async () => {
+    const c = (cluster = await ProcessCluster.start(3, ['--auto-compaction-mode=periodic', '--auto-compaction-retention=1s']));
+    const first = await gw(c.members[0].clientUrl, '/v3/kv/put', { key: b64('ac'), value: b64('1') });
+    const until = Date.now() + 15_000;
+    for (;;) {
+      await gw(c.members[0].clientUrl, '/v3/kv/put', { key: b64('ac'), value: b64('more') });
+      const old = await gw(c.members[1].clientUrl, '/v3/kv/range', { key: b64('ac'), revision: first.body.header.revision });
+      if (old.status === 400) {
+        expect(old.body.message).to.equal('etcdserver: mvcc: required revision has been compacted');
+        break;
+      }
+      if (Date.now() > until) throw new Error('history was never compacted');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
 });
