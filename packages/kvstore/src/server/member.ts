@@ -374,8 +374,18 @@ export class Member {
     } catch (err) {
       throw toEtcdError(err);
     }
-    if (!outcome.ok) throw new EtcdError(outcome.error, outcome.message);
+    if (!outcome.ok) {
+      if (outcome.error === 'NoSpace') this.raiseNoSpaceAlarm();
+      throw new EtcdError(outcome.error, outcome.message);
+    }
     return outcome.value;
+  }
+
+  /** Over quota: raise NOSPACE cluster-wide (as etcd does), so every member refuses writes until disarmed. */
+  private raiseNoSpaceAlarm(): void {
+    if (this.sm.alarms.get(this.id) === 'NOSPACE') return;
+    this.log.warn('database space exceeded; raising the NOSPACE alarm', { dbSize: this.mvcc.sizeBytes });
+    this.propose({ op: 'alarm', action: 'activate', memberId: this.id, alarm: 'NOSPACE' }).catch(() => undefined);
   }
 
   /** Tells the cluster this member's name and client URLs (etcd's publish), retrying until it lands. */

@@ -116,4 +116,29 @@ describe('kvstore cluster: faults', function () {
       await new Promise((r) => setTimeout(r, 200));
     }
   });
+
+  it('over quota: NOSPACE is raised, writes refused, reads and deletes served, until disarmed', async () => {
+    const c = (cluster = await ProcessCluster.start(3, ['--quota-backend-bytes=40000']));
+    const url = c.members[0].clientUrl;
+    let refused: Record<string, any> | undefined;
+    for (let i = 0; i < 100 && !refused; i++) {
+      const res = await gw(url, '/v3/kv/put', { key: b64(`fill/${i}`), value: Buffer.alloc(2000, 1).toString('base64') });
+      if (res.status !== 200) refused = res;
+    }
+    expect(refused?.status).to.equal(429);
+    expect(refused?.body.message).to.equal('etcdserver: mvcc: database space exceeded');
+    const until = Date.now() + 5_000;
+    let alarms: Record<string, any>[] = [];
+    while (alarms.length === 0 && Date.now() < until) {
+      alarms = (await gw(c.members[2].clientUrl, '/v3/maintenance/alarm', { action: 'GET' })).body.alarms ?? [];
+    }
+    expect(alarms.map((a) => a.alarm)).to.deep.equal(['NOSPACE']);
+    expect((await gw(c.members[1].clientUrl, '/v3/kv/range', { key: b64('fill/0') })).status).to.equal(200);
+    const del = await gw(c.members[1].clientUrl, '/v3/kv/deleterange', { key: b64('fill/'), range_end: b64('fill0') });
+    expect(del.status).to.equal(200);
+    expect((await gw(url, '/v3/kv/put', { key: b64('small'), value: b64('x') })).status, 'still refused while the alarm stands').to.equal(429);
+    await gw(url, '/v3/kv/compaction', { revision: del.body.header.revision });
+    await gw(url, '/v3/maintenance/alarm', { action: 'DEACTIVATE', memberID: alarms[0].memberID, alarm: 'NOSPACE' });
+    expect((await gw(url, '/v3/kv/put', { key: b64('small'), value: b64('x') })).status).to.equal(200);
+  });
 });
