@@ -292,7 +292,10 @@ export class Member {
   async memberAdd(peerUrls: readonly string[], isLearner: boolean): Promise<MemberInfo> {
     if (peerUrls.length === 0 || !peerUrls.every(isHttpUrl)) throw new EtcdError('MemberBadURLs');
     if (this.memberList().some((m) => m.peerUrls.some((u) => peerUrls.includes(u)))) throw new EtcdError('PeerURLExist');
-    const id = memberId(peerUrls, this.config.initialClusterToken, Date.now());
+    // Without the time etcd mixes in: the new process, started with --initial-cluster-state
+    // existing, computes the same ID from its own peer URLs and the cluster token.
+    const id = memberId(peerUrls, this.config.initialClusterToken);
+    if (this.memberList().some((m) => m.id === id)) throw new EtcdError('MemberExist');
     await this.confChange({ type: isLearner ? 'addLearner' : 'addNode', nodeId: id, url: peerUrls[0] });
     return { id, name: '', peerUrls: [...peerUrls], clientUrls: [], isLearner };
   }

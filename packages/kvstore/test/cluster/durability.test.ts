@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { request } from 'undici';
-import { ProcessCluster, b64, gw, unb64 } from './process-cluster.js';
+import { ProcessCluster, b64, freePort, gw, unb64 } from './process-cluster.js';
 
 describe('kvstore cluster: faults', function () {
   this.timeout(120_000);
@@ -140,5 +140,38 @@ describe('kvstore cluster: faults', function () {
     await gw(url, '/v3/kv/compaction', { revision: del.body.header.revision });
     await gw(url, '/v3/maintenance/alarm', { action: 'DEACTIVATE', memberID: alarms[0].memberID, alarm: 'NOSPACE' });
     expect((await gw(url, '/v3/kv/put', { key: b64('small'), value: b64('x') })).status).to.equal(200);
+  });
+
+  it('a new member joins a running cluster as a learner, catches up, and is promoted', async () => {
+    const c = (cluster = await ProcessCluster.start(3));
+    const url = c.members[0].clientUrl;
+    for (let i = 0; i < 20; i++) await gw(url, '/v3/kv/put', { key: b64(`before/${i}`), value: b64(String(i)) });
+    const peerUrl = `http://127.0.0.1:${await freePort()}`;
+    const added = await gw(url, '/v3/cluster/member/add', { peerURLs: [peerUrl], isLearner: true });
+    expect(added.status).to.equal(200);
+    expect(added.body.member.isLearner).to.equal(true);
+    const joiner = await c.join('m3', peerUrl);
+    const until = Date.now() + 20_000;
+    for (;;) {
+      try {
+        const { body } = await gw(joiner.clientUrl, '/v3/kv/range', { key: b64('before/'), range_end: b64('before0'), serializable: true });
+        if (body.count === '20') break;
+      } catch {
+        // still starting
+      }
+      if (Date.now() > until) throw new Error(`the learner did not catch up:\n${joiner.log}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const promoted = await gw(url, '/v3/cluster/member/promote', { ID: added.body.member.ID });
+    expect(promoted.status, JSON.stringify(promoted.body)).to.equal(200);
+    // The promotion is applied on the leader first; the new member follows within a heartbeat or two.
+    let list = await gw(joiner.clientUrl, '/v3/cluster/member/list');
+    for (let i = 0; i < 50 && list.body.members.some((m: { isLearner?: boolean }) => m.isLearner); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      list = await gw(joiner.clientUrl, '/v3/cluster/member/list');
+    }
+    expect(list.body.members).to.have.length(4);
+    expect(list.body.members.every((m: { isLearner?: boolean }) => !m.isLearner)).to.equal(true);
+    expect(list.body.members.map((m: { name: string }) => m.name).sort()).to.deep.equal(['m0', 'm1', 'm2', 'm3']);
   });
 });

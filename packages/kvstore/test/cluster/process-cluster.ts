@@ -59,7 +59,15 @@ export class ProcessCluster {
 
   private extraFlags: string[] = [];
 
-  private launch(m: ProcessMember): void {
+  /** Adds a member process that joins the running cluster (after `member add` through the API). */
+  async join(name: string, peerUrl: string): Promise<ProcessMember> {
+    const m: ProcessMember = { name, clientUrl: `http://127.0.0.1:${await freePort()}`, peerUrl, process: undefined, log: '' };
+    this.members.push(m);
+    this.launch(m, ['--initial-cluster-state=existing']);
+    return m;
+  }
+
+  private launch(m: ProcessMember, extra: string[] = []): void {
     const initial = this.members.map((x) => `${x.name}=${x.peerUrl}`).join(',');
     const args = [
       BIN,
@@ -74,6 +82,7 @@ export class ProcessCluster {
       '--election-timeout=500',
       '--log-level=warn',
       ...this.extraFlags,
+      ...extra,
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (m.log += d.toString()));
