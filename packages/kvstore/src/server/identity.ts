@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Member and cluster IDs as etcd computes them: a member's ID is the first 8 bytes of
- * SHA-1 over its sorted peer URLs and the cluster token (plus the time, for members
- * added later); the cluster's ID hashes its founding members' IDs. IDs are 16 hex
+ * Member and cluster IDs after etcd: a member's ID is the first 8 bytes of SHA-1 over its
+ * sorted peer URLs and the cluster token (etcd also mixes in the time for members added
+ * later; we do not, so a joining process can compute its own ID); the cluster's ID hashes
+ * its founding members' IDs. IDs are 16 hex
  * digits, which is also the member's Raft node ID.
  */
-export function memberId(peerUrls: readonly string[], clusterToken: string, addedAtMs?: number): string {
+export function memberId(peerUrls: readonly string[], clusterToken: string): string {
   const h = createHash('sha1');
   h.update([...peerUrls].sort().join(''));
   h.update(clusterToken);
-  if (addedAtMs !== undefined) h.update(String(addedAtMs));
   return h.digest().subarray(0, 8).toString('hex');
 }
 

@@ -174,10 +174,6 @@ export class KvStateMachine implements StateMachine<ApplyResult> {
     if (this.opts.mvcc.sizeBytes > this.opts.quotaBytes) throw new EtcdError('NoSpace');
   }
 
-  get overQuota(): boolean {
-    return this.opts.mvcc.sizeBytes > this.opts.quotaBytes;
-  }
-
   async snapshot(): Promise<Uint8Array> {
     return packr.pack({
       kv: this.opts.mvcc.snapshotData(),

@@ -124,6 +124,15 @@ describe('kvstore cluster: the JSON gateway', function () {
     }
   });
 
+  it('defragments on request and keeps every key', async () => {
+    const before = await gw(url(1), '/v3/kv/range', { key: b64('\0'), range_end: b64('\0'), count_only: true });
+    const res = await gw(url(1), '/v3/maintenance/defragment');
+    expect(res.status).to.equal(200);
+    expect(res.body.header.member_id).to.match(/^\d+$/);
+    const after = await gw(url(1), '/v3/kv/range', { key: b64('\0'), range_end: b64('\0'), count_only: true, serializable: true });
+    expect(after.body.count).to.equal(before.body.count);
+  });
+
   it('serves /health, /version, /metrics with etcd names, and member list', async () => {
     const list = await gw(url(0), '/v3/cluster/member/list');
     expect(list.body.members.map((m: { name: string }) => m.name).sort()).to.deep.equal(['m0', 'm1', 'm2']);

@@ -120,8 +120,10 @@ export const routes: Record<string, Route> = {
     handle: async (m) => compact({ header: hdr(m), hash: m.mvcc.hashKV().hash }),
   },
   '/v3/maintenance/defragment': {
-    // LevelDB compacts itself in the background; nothing to stop the world for.
-    handle: async (m) => ({ header: hdr(m) }),
+    handle: async (m) => {
+      await m.defragment();
+      return { header: hdr(m) };
+    },
   },
   '/v3/maintenance/transfer-leadership': {
     leaderOnly: true,
