@@ -229,8 +229,8 @@ export abstract class RaftState {
     for (const h of this.confHistory) if (h.index <= index) conf = h.conf;
     const s: Snapshot = { metadata: { index, term, confState: conf }, data };
     this.log.compact(s);
-    this.confHistory = this.confHistory.filter((h) => h.index >= index);
-    this.confHistory[0] = { index, conf };
+    // Keep the changes applied after `index`: a later snapshot must still see them.
+    this.confHistory = [{ index, conf }, ...this.confHistory.filter((h) => h.index > index)];
     return s;
   }
 

@@ -373,11 +373,10 @@ export class RaftCore extends RaftState {
   private restore(s: Snapshot): boolean {
     const { index, term, confState } = s.metadata;
     if (index <= this.log.committed) return false;
-    const members = [...confState.voters, ...confState.learners];
-    // A member must not install a configuration that leaves it out (it would lose its
-    // identity). A node that is not a member yet may: a snapshot taken before it was
-    // added is how it catches up, and the entry that adds it follows in the log.
-    if (!members.includes(this.id) && this.tracker.isMember(this.id)) return false;
+    // The snapshot may leave us out: the leader only replicates to members of its applied
+    // configuration, so a snapshot without us predates the entry that (re-)added us, which
+    // follows in the log. Refusing it would stall a new node, or a removed node added back
+    // under the same id, forever (the leader would resend the same snapshot).
     if (this.log.matchTerm(index, term)) {
       // We hold the entry: just fast-forward the commit index.
       this.log.commitTo(index);
@@ -447,15 +446,20 @@ export class RaftCore extends RaftState {
       throw new RaftError('ProposalDropped', `leadership is being transferred to ${this.leadTransferee}`);
     }
     const kept: Entry[] = [];
+    let confIndex = 0;
     for (const e of entries) {
       if (e.type === EntryType.ConfChange) {
+        if (confIndex !== 0) throw new RaftError('ConfChangePending', 'one membership change at a time');
         this.checkConfChangeAllowed();
         validateConfChange(this.tracker.confState(), decodeConfChange(e.data));
-        this.pendingConfIndex = this.log.lastIndex() + kept.length + 1;
+        confIndex = this.log.lastIndex() + kept.length + 1;
       }
       kept.push(e);
     }
     this.appendEntries(kept);
+    // Only once appended: a change refused by appendEntries (too much uncommitted) must not
+    // leave a phantom pending index that blocks the next change.
+    if (confIndex !== 0) this.pendingConfIndex = confIndex;
     this.broadcastAppend();
   }
 
@@ -505,8 +509,10 @@ export class RaftCore extends RaftState {
         pr.becomeReplicate();
       } else if (pr.state === 'replicate') pr.inflights.freeLE(m.index);
 
-      if (this.maybeCommit()) this.broadcastAppend();
-      else if (wasPaused) this.sendAppend(m.from);
+      if (this.maybeCommit()) {
+        this.broadcastAppend();
+        if (this.stepDownIfRemoved()) return;
+      } else if (wasPaused) this.sendAppend(m.from);
       // Fill the window: keep sending while there is something new and room for it.
       while (this.sendAppend(m.from, false)) {
         /* pipelining */
@@ -588,15 +594,25 @@ export class RaftCore extends RaftState {
     this.confHistory.push({ index: e.index, conf });
     this.tracker.setConf(conf, this.log.lastIndex() + 1);
     if (this._role !== StateRole.Leader) return;
-    if (!this.tracker.isVoter(this.id)) {
-      // A removed (or demoted) leader steps down; the rest elect a new one.
-      this.becomeFollower(this._term, NONE);
-      return;
-    }
     if (this.leadTransferee !== NONE && !this.tracker.isVoter(this.leadTransferee)) this.leadTransferee = NONE;
     // A smaller quorum may commit more now; new members need the log.
     if (this.maybeCommit()) this.broadcastAppend();
     else for (const id of this.tracker.progress.keys()) if (id !== this.id) this.sendAppend(id, false);
+    this.stepDownIfRemoved();
+  }
+
+  /**
+   * A leader removed from the membership steps down, but only once the remaining voters
+   * hold its whole log committed (it takes no new proposals meanwhile). Until they learn of
+   * that commit they still count it as a voter, and it refuses its vote to any of them with
+   * a shorter log: stepping down with an uncommitted tail could leave them without a quorum
+   * for good (removing the leader of two voters, say).
+   */
+  private stepDownIfRemoved(): boolean {
+    if (this._role !== StateRole.Leader || this.tracker.isVoter(this.id)) return false;
+    if (this.log.committed < this.log.lastIndex()) return false;
+    this.becomeFollower(this._term, NONE);
+    return true;
   }
 
   // ---- sending ------------------------------------------------------------------------

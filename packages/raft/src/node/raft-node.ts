@@ -375,7 +375,9 @@ export class RaftNode<R = unknown> {
     if (this.newReadWaiters.length > 0) {
       const waiters = this.newReadWaiters;
       this.newReadWaiters = [];
-      const context = `${this.id}/${++this.readSeq}`;
+      // The origin makes the context unique across restarts: a read of a previous life still
+      // pending at the leader (or its answer still in flight) must not answer a new one.
+      const context = `${this.id}/${Buffer.from(this.origin).toString('hex')}/${++this.readSeq}`;
       try {
         this.readRounds.set(context, { waiters, index: 0 });
         this.core.readIndex(context);
