@@ -1,11 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Message, NodeId } from '../core/index.js';
+import type { Message, MsgSnap, NodeId } from '../core/index.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { CodecError, decodeMessages } from './codec.js';
-import { FaultConfigError, FaultInjector, NO_FAULTS, validateFaults } from './fault-injector.js';
+import { FaultInjector } from './fault-injector.js';
+import { PeerReceiver } from './peer-receiver.js';
 import { PeerSender } from './peer-sender.js';
-import { FAULTS_PATH, MESSAGES_PATH, SNAPSHOT_PATH, emptyStats, type Transport, type TransportStats } from './transport.js';
+import { emptyStats, type Transport, type TransportStats } from './transport.js';
 
 export interface HttpTransportOptions {
   readonly id: NodeId;
@@ -15,13 +15,15 @@ export interface HttpTransportOptions {
   readonly logger?: Logger;
   /** Messages queued per peer before new ones are dropped. Default 4096. */
   readonly maxQueuedMessages?: number;
-  /** Largest request body accepted (snapshots included). Default 1 GiB. */
+  /** Largest snapshot body accepted (message batches: this or 64 MiB, whichever is less). Default 1 GiB. */
   readonly maxBodyBytes?: number;
   /** Randomness for fault injection. */
   readonly random?: () => number;
 }
 
+/** Batches are capped at ~4 MiB by senders; this leaves room for one oversized message. */
 const MAX_MESSAGE_BODY = 64 * 1024 * 1024;
+const MAX_SNAPSHOT_BODY = 1024 ** 3;
 
 /**
  * Raft messages over HTTP/1.1: each peer gets batches POSTed as msgpack to
@@ -29,22 +31,35 @@ const MAX_MESSAGE_BODY = 64 * 1024 * 1024;
  * Faults can be switched at run time, in code or with PUT /raft/v1/faults.
  */
 export class HttpTransport implements Transport {
+  /** Counters for metrics; updated in place, never reset. */
   readonly stats: TransportStats = emptyStats();
   readonly faults: FaultInjector;
   private readonly log: Logger;
   private readonly server: Server;
   private readonly peers = new Map<NodeId, PeerSender>();
+  /** Removed peers still closing, so stop() can wait for them too. */
+  private readonly closingPeers = new Set<Promise<void>>();
   private messageHandler: (m: Message) => void = () => undefined;
   private unreachableHandler: (peer: NodeId) => void = () => undefined;
   private snapshotHandler: (peer: NodeId, ok: boolean) => void = () => undefined;
   private readonly roundTripListeners: ((peer: NodeId, ms: number) => void)[] = [];
   private address: AddressInfo | undefined;
-  private stopped = false;
+  private stopping: Promise<void> | undefined;
 
   constructor(private readonly opts: HttpTransportOptions) {
     this.log = (opts.logger ?? silentLogger).child({ component: 'raft-transport', member: opts.id });
     this.faults = new FaultInjector(opts.random, () => [...this.peers.keys()]);
-    this.server = createServer((req, res) => this.handle(req, res));
+    const receiver = new PeerReceiver({
+      id: opts.id,
+      faults: this.faults,
+      stats: this.stats,
+      log: this.log,
+      maxMessageBodyBytes: Math.min(MAX_MESSAGE_BODY, opts.maxBodyBytes ?? MAX_MESSAGE_BODY),
+      maxSnapshotBodyBytes: opts.maxBodyBytes ?? MAX_SNAPSHOT_BODY,
+      deliver: (m) => this.messageHandler(m),
+      accepting: () => this.stopping === undefined,
+    });
+    this.server = createServer((req, res) => receiver.handle(req, res));
     this.server.keepAliveTimeout = 60_000;
   }
 
@@ -55,6 +70,8 @@ export class HttpTransport implements Transport {
   }
 
   async start(): Promise<void> {
+    if (this.stopping) throw new Error('transport stopped');
+    if (this.address) return;
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(this.opts.port, this.opts.host, () => {
@@ -66,8 +83,9 @@ export class HttpTransport implements Transport {
     this.log.info('raft transport listening', { url: this.url });
   }
 
+  /** Starts sending to `id` at `url`; for a peer already known, the same as updatePeer. */
   addPeer(id: NodeId, url: string): void {
-    if (this.stopped || id === this.opts.id) return;
+    if (this.stopping || id === this.opts.id) return;
     const existing = this.peers.get(id);
     if (existing) {
       existing.setUrl(url);
@@ -96,23 +114,27 @@ export class HttpTransport implements Transport {
     this.addPeer(id, url);
   }
 
+  /** Forgets `id`: its queue is dropped and its connections closed (in the background). */
   removePeer(id: NodeId): void {
     const sender = this.peers.get(id);
     if (!sender) return;
     this.peers.delete(id);
-    void sender.close();
+    const closing = sender.close();
+    this.closingPeers.add(closing);
+    void closing.then(() => this.closingPeers.delete(closing));
   }
 
+  /** Where we send to `id`, if it is a peer. */
   peerUrl(id: NodeId): string | undefined {
     return this.peers.get(id)?.peerUrl;
   }
 
   send(messages: readonly Message[]): void {
-    if (this.stopped) return;
+    if (this.stopping) return;
     for (const m of messages) {
       const sender = this.peers.get(m.to);
       if (sender) sender.enqueue(m);
-      else this.log.debug('no peer for message', { to: m.to, type: m.type });
+      else this.noRoute(m);
     }
   }
 
@@ -133,103 +155,35 @@ export class HttpTransport implements Transport {
     this.roundTripListeners.push(listener);
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
+  /** Closes the server and its keep-alive connections and every peer; idempotent, and concurrent calls share one stop. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutDown();
+    return this.stopping;
+  }
+
+  private async shutDown(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
-    await Promise.all([...this.peers.values()].map((p) => p.close()));
+    const peers = [...this.peers.values()];
     this.peers.clear();
-    await closed;
+    await Promise.all([closed, ...peers.map((p) => p.close()), ...this.closingPeers]);
+    this.log.info('raft transport stopped');
   }
 
-  // ---- the server side ------------------------------------------------------------------
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '').split('?')[0];
-    if (path === MESSAGES_PATH && req.method === 'POST') void this.receive(req, res, MAX_MESSAGE_BODY, false);
-    else if (path === SNAPSHOT_PATH && req.method === 'POST') void this.receive(req, res, this.opts.maxBodyBytes ?? 1024 ** 3, true);
-    else if (path === FAULTS_PATH && req.method === 'GET') reply(res, 200, JSON.stringify(this.faults.snapshot()), 'application/json');
-    else if (path === FAULTS_PATH && req.method === 'PUT') void this.putFaults(req, res);
-    else reply(res, 404, `no route for ${req.method} ${path}\n`);
+  /** A message for a member we have no URL for. Raft retransmits; only a snapshot needs an answer. */
+  private noRoute(m: Message): void {
+    this.log.debug('no peer for message', { to: m.to, type: m.type });
+    if (m.type === 'snap') this.reportLostSnapshot(m);
   }
 
-  private async receive(req: IncomingMessage, res: ServerResponse, limit: number, snapshot: boolean): Promise<void> {
-    let body: Buffer;
-    try {
-      body = await readBody(req, limit);
-    } catch (err) {
-      reply(res, 413, `${(err as Error).message}\n`);
-      return;
-    }
-    let messages: Message[];
-    try {
-      messages = decodeMessages(body);
-    } catch (err) {
-      if (!(err instanceof CodecError)) throw err;
-      this.log.warn('rejected a malformed message batch', { error: err.message });
-      reply(res, 400, `${err.message}\n`);
-      return;
-    }
-    this.stats.bytesReceived += body.byteLength;
-    if (snapshot) this.stats.snapshotsReceived++;
-    for (const m of messages) {
-      if (m.to !== this.opts.id) {
-        this.log.debug('ignored a message for another member', { to: m.to, type: m.type });
-        continue;
-      }
-      if (this.faults.shouldDropIncoming(m.from)) {
-        this.stats.droppedByFault++;
-        continue;
-      }
-      this.stats.messagesReceived++;
-      this.messageHandler(m);
-    }
-    reply(res, 204, '');
-  }
-
-  private async putFaults(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    try {
-      const text = (await readBody(req, 64 * 1024)).toString('utf8');
-      let parsed: unknown;
+  private reportLostSnapshot(m: MsgSnap): void {
+    queueMicrotask(() => {
+      if (this.stopping) return;
       try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new FaultConfigError('body is not valid JSON');
+        this.snapshotHandler(m.to, false);
+      } catch (err) {
+        this.log.error('the snapshot status handler threw', { peer: m.to, error: err });
       }
-      if (typeof parsed === 'object' && parsed !== null && (parsed as { heal?: unknown }).heal === true) {
-        this.faults.heal();
-      } else {
-        this.faults.set(validateFaults({ ...NO_FAULTS, ...this.faults.snapshot(), ...(parsed as object) }));
-      }
-      this.log.warn('faults changed', { faults: this.faults.snapshot() });
-      reply(res, 200, JSON.stringify(this.faults.snapshot()), 'application/json');
-    } catch (err) {
-      reply(res, 400, `${(err as Error).message}\n`);
-    }
-  }
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > limit) {
-        req.destroy();
-        reject(new Error(`body larger than ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function reply(res: ServerResponse, status: number, body: string, type = 'text/plain'): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
+  }
 }

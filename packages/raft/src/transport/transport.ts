@@ -31,6 +31,7 @@ export interface TransportStats {
   snapshotsReceived: number;
 }
 
+/** Fresh counters, all zero. */
 export function emptyStats(): TransportStats {
   return {
     messagesSent: 0,
@@ -45,6 +46,9 @@ export function emptyStats(): TransportStats {
   };
 }
 
+/** POST: a msgpack array of messages; 204. */
 export const MESSAGES_PATH = '/raft/v1/messages';
+/** POST: a msgpack array of one snap message; 204 once handed to the driver. */
 export const SNAPSHOT_PATH = '/raft/v1/snapshot';
+/** GET: the fault configuration as JSON; PUT: change it (see FaultInjector.update). */
 export const FAULTS_PATH = '/raft/v1/faults';
