@@ -1,6 +1,6 @@
-import type { Entry, NodeId } from '../../src/core/index.js';
+import type { Entry, Message, NodeId, RestoredState } from '../../src/core/index.js';
 
-/** A Raft safety property was violated; the message says which and where. */
+/** A Raft safety or liveness property was violated; the message says which and where. */
 export class InvariantViolation extends Error {
   constructor(
     readonly property: string,
@@ -22,9 +22,9 @@ export interface NodeView {
   readonly snapshotIndex: number;
 }
 
-function sameEntry(a: Entry, b: Entry): boolean {
+export function sameEntry(a: Entry, b: Entry): boolean {
   if (a === b) return true;
-  if (a.term !== b.term || a.type !== b.type || a.data.byteLength !== b.data.byteLength) return false;
+  if (a.term !== b.term || a.index !== b.index || a.type !== b.type || a.data.byteLength !== b.data.byteLength) return false;
   for (let i = 0; i < a.data.byteLength; i++) if (a.data[i] !== b.data[i]) return false;
   return true;
 }
@@ -35,27 +35,31 @@ function sameEntry(a: Entry, b: Entry): boolean {
  * if the offending state has since been overwritten.
  */
 export class SafetyChecker {
-  /** Election safety: the one leader of each term. */
+  /** Election safety: the one leader of each term, over the whole run. */
   private readonly leaders = new Map<number, NodeId>();
   /** Every entry known to be committed, by index. */
   private readonly committed = new Map<number, Entry>();
   /**
-   * The earliest term in which each index was seen committed. Leader completeness binds
-   * leaders of later terms only: a deposed leader of an older term may still think it
-   * leads, without entries its successors committed.
+   * The lowest term in which each index was seen committed: never below the term that
+   * really committed it, so leader completeness, which binds leaders of later terms
+   * only, is never checked against a leader it does not bind (a deposed leader of an
+   * older term may still think it leads, without entries its successors committed).
    */
   private readonly commitTerm = new Map<number, number>();
   private maxCommitted = 0;
   /** State-machine safety: the command applied at each index. */
   private readonly applied = new Map<number, string>();
 
+  /** Checks one node's current state; call whenever a node's state may have changed. */
+  observe(n: NodeView): void {
+    if (n.isLeader) this.checkElection(n);
+    this.recordCommitted(n);
+    if (n.isLeader) this.checkLeaderCompleteness(n);
+  }
+
   /** Call after every step with every running node. */
   check(nodes: readonly NodeView[]): void {
-    for (const n of nodes) {
-      if (n.isLeader) this.checkElection(n);
-      this.recordCommitted(n);
-    }
-    for (const n of nodes) if (n.isLeader) this.checkLeaderCompleteness(n);
+    for (const n of nodes) this.observe(n);
     this.checkLogMatching(nodes);
   }
 
@@ -69,29 +73,30 @@ export class SafetyChecker {
 
   /** Entries up to a node's commit index are committed; once committed, an index never changes. */
   recordCommitted(n: NodeView): void {
-    for (const e of n.entries) {
-      if (e.index > n.commit) break;
-      const known = this.committed.get(e.index);
-      const seenIn = this.commitTerm.get(e.index);
-      if (seenIn === undefined || n.term < seenIn) this.commitTerm.set(e.index, n.term);
+    const top = Math.min(n.commit, n.snapshotIndex + n.entries.length);
+    for (let i = n.snapshotIndex + 1; i <= top; i++) {
+      const e = n.entries[i - n.snapshotIndex - 1];
+      const known = this.committed.get(i);
+      const seenIn = this.commitTerm.get(i);
+      if (seenIn === undefined || n.term < seenIn) this.commitTerm.set(i, n.term);
       if (!known) {
-        this.committed.set(e.index, e);
-        if (e.index > this.maxCommitted) this.maxCommitted = e.index;
+        this.committed.set(i, e);
+        if (i > this.maxCommitted) this.maxCommitted = i;
       } else if (!sameEntry(known, e)) {
-        throw new InvariantViolation('state-machine safety', `${n.id} committed a different entry at ${e.index} (term ${e.term} vs ${known.term})`);
+        throw new InvariantViolation('state-machine safety', `${n.id} committed a different entry at ${i} (term ${e.term} vs ${known.term})`);
       }
     }
   }
 
-  /** Leader completeness: a leader's log holds every committed entry (those it has not compacted). */
+  /** Leader completeness: a leader's log holds every entry committed in an earlier term (those it has not compacted). */
   checkLeaderCompleteness(n: NodeView): void {
-    const byIndex = new Map(n.entries.map((e) => [e.index, e]));
+    const last = n.snapshotIndex + n.entries.length;
     for (let i = n.snapshotIndex + 1; i <= this.maxCommitted; i++) {
       const want = this.committed.get(i);
       if (!want || this.commitTerm.get(i)! >= n.term) continue;
-      const have = byIndex.get(i);
+      const have = i <= last ? n.entries[i - n.snapshotIndex - 1] : undefined;
       if (!have || !sameEntry(have, want)) {
-        throw new InvariantViolation('leader completeness', `leader ${n.id} of term ${n.term} lacks committed entry ${i}`);
+        throw new InvariantViolation('leader completeness', `leader ${n.id} of term ${n.term} lacks entry ${i} (term ${want.term}) committed in an earlier term`);
       }
     }
   }
@@ -113,16 +118,12 @@ export class SafetyChecker {
   }
 
   /** A state machine restored from a snapshot must agree with everything applied elsewhere. */
-  checkStateMachine(node: NodeId, applied: ReadonlyMap<number, string>): void {
-    for (const [index, command] of applied) this.recordApplied(node, index, command);
+  checkStateMachine(node: NodeId, commands: ReadonlyMap<number, string>): void {
+    for (const [index, command] of commands) this.recordApplied(node, index, command);
   }
 
   get highestCommitted(): number {
     return this.maxCommitted;
-  }
-
-  committedEntry(index: number): Entry | undefined {
-    return this.committed.get(index);
   }
 }
 
@@ -144,11 +145,24 @@ function matchLogs(x: NodeView, y: NodeView): void {
 }
 
 /**
- * Linearizable reads: a read that returns index i must reflect every write acknowledged
- * before the read began, i.e. i >= the index of each such write.
+ * Persist before send: what a message promises must already be on the sender's disk
+ * (synced), or a crash could make the sender break the promise. A granted vote needs the
+ * vote (or a later term); an acknowledged append needs the entries; any message of a term
+ * needs that term. A Ready persists the state after all the steps that made its messages.
  */
-export function checkRead(readIndex: number, highestAckedBeforeStart: number, who: NodeId): void {
-  if (readIndex < highestAckedBeforeStart) {
-    throw new InvariantViolation('linearizable read', `${who} answered a read with index ${readIndex}, missing a write acknowledged at ${highestAckedBeforeStart}`);
+export function checkPersistedBeforeSend(m: Message, durable: RestoredState): void {
+  const hs = durable.hardState;
+  const fail = (what: string) => {
+    throw new InvariantViolation('persist before send', `${m.from} sent ${m.type} (term ${m.term}) to ${m.to} before syncing ${what}`);
+  };
+  // A pre-vote speaks of a future term; forwarded proposals and reads carry none.
+  if (m.type !== 'preVote' && m.type !== 'preVoteResp' && m.term > hs.term) fail(`term ${m.term} (disk has ${hs.term})`);
+  // A later term on disk keeps the promise too: the sender can no longer vote in m.term.
+  if (m.type === 'voteResp' && !m.reject && hs.term === m.term && hs.vote !== m.to) fail(`its vote (disk has ${hs.vote || 'none'} in ${hs.term})`);
+  // Only a leader of a later term may have replaced the acknowledged entries since, as it
+  // could have done right after a sync; in the same term the acknowledged log must be on disk.
+  if (m.type === 'appResp' && !m.reject && hs.term === m.term) {
+    const last = durable.entries.length > 0 ? durable.entries[durable.entries.length - 1].index : (durable.snapshot?.metadata.index ?? 0);
+    if (m.index > last) fail(`the log up to ${m.index} (disk has up to ${last})`);
   }
 }

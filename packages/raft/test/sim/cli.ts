@@ -1,14 +1,15 @@
 /**
  * The deterministic Raft simulator from the command line.
  *
- *   npm run sim -w @flotilla/raft -- --seeds 10000     run seeds 1..10000
- *   npm run sim -w @flotilla/raft -- --seed 4242 --trace   replay one seed, printing every event
+ *   npm run sim -w @flotilla/raft -- --seeds 10000            run seeds 1..10000
+ *   npm run sim -w @flotilla/raft -- --seed 4242 --trace      replay one seed, printing every event
  *
- * Options: --seeds N (default 100), --start K (first seed, default 1), --seed S, --trace.
- * Ends with `seeds: N passed, M failed`; exits 1 if any failed.
+ * Options: --seeds N (default 100), --start K (first seed, default 1), --seed S, --trace,
+ * --ticks T (ticks of chaos per seed before healing, default 600; replay with the same T).
+ * Progress goes to stderr; the run ends with `seeds: N passed, M failed` and exits 1 if any failed.
  */
 import { parseArgs } from 'node:util';
-import { runSeed, type ScenarioResult } from './scenario.js';
+import { CHAOS_TICKS, runSeed, type ScenarioResult } from './scenario.js';
 
 const { values } = parseArgs({
   options: {
@@ -16,47 +17,78 @@ const { values } = parseArgs({
     start: { type: 'string', default: '1' },
     seed: { type: 'string' },
     trace: { type: 'boolean', default: false },
+    ticks: { type: 'string', default: String(CHAOS_TICKS) },
   },
 });
 
-function describe(r: ScenarioResult): string {
-  return `seed ${r.seed}: ${r.clusterSize} nodes, ${r.ticks} ticks, ${r.committed} committed, ${r.acknowledged} acked, ${r.reads} reads, ${r.crashes} crashes, ${r.membershipChanges} membership changes, ${r.snapshotsInstalled} snapshots installed, digest ${r.digest}`;
+function summary(r: ScenarioResult): string {
+  return (
+    `seed ${r.seed}: ${r.clusterSize} nodes ${r.settings}, ${r.ticks} ticks, ${r.committed} committed, ` +
+    `${r.acknowledged} acked, ${r.reads} reads, ${r.elections} elections, ${r.crashes} crashes, ${r.membershipChanges} membership changes ` +
+    `(${r.retired} retired), ${r.transfers} transfers, ${r.snapshotsInstalled} snapshots installed, digest ${r.digest}`
+  );
 }
 
-if (values.seed !== undefined) {
-  const seed = Number(values.seed);
-  const r = runSeed(seed, values.trace ? (line) => process.stdout.write(`${line}\n`) : undefined);
-  process.stdout.write(`${describe(r)}\n`);
-  if (!r.ok) process.stdout.write(`FAILED: ${r.error}\n`);
+function integer(name: string, text: string | undefined): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) {
+    process.stderr.write(`--${name} must be an integer\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+function replayOne(seed: number): void {
+  const trace = values.trace ? (line: string) => process.stdout.write(`${line}\n`) : undefined;
+  const r = runSeed(seed, { trace, chaosTicks: ticks });
+  process.stdout.write(`${summary(r)}\n`);
+  if (!r.ok) process.stdout.write(`FAILED seed ${seed}: ${r.error}\n`);
   process.stdout.write(`seeds: ${r.ok ? 1 : 0} passed, ${r.ok ? 0 : 1} failed\n`);
   process.exitCode = r.ok ? 0 : 1;
-} else {
-  const count = Number(values.seeds);
-  const start = Number(values.start);
-  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(start)) {
-    process.stderr.write('--seeds and --start must be integers\n');
+}
+
+function runMany(start: number, count: number): void {
+  if (count < 1) {
+    process.stderr.write('--seeds must be at least 1\n');
     process.exit(2);
   }
   let passed = 0;
   let failed = 0;
   const began = Date.now();
   let lastReport = began;
+  // On a terminal one line is rewritten every second; in a log, a line every ten seconds.
+  const tty = process.stderr.isTTY === true;
+  const progress = (final: boolean) => {
+    const now = Date.now();
+    if (!final && now - lastReport < (tty ? 1000 : 10_000)) return;
+    lastReport = now;
+    const done = passed + failed;
+    const elapsed = (now - began) / 1000;
+    const line = `seeds ${done}/${count} passed ${passed} failed ${failed} (${elapsed.toFixed(0)} s)`;
+    process.stderr.write(tty ? `\r${line}   ${final ? '\n' : ''}` : `${line}\n`);
+  };
   for (let seed = start; seed < start + count; seed++) {
-    const r = runSeed(seed);
+    const r = runSeed(seed, { chaosTicks: ticks });
     if (r.ok) passed++;
     else {
       failed++;
-      process.stdout.write(`\nFAILED seed ${seed}: ${r.error}\n  replay: npm run sim -w @flotilla/raft -- --seed ${seed} --trace\n`);
+      if (tty) process.stderr.write('\n');
+      const extra = ticks === CHAOS_TICKS ? '' : ` --ticks ${ticks}`;
+      process.stdout.write(`FAILED seed ${seed}: ${r.error}\n  replay: npm run sim -w @flotilla/raft -- --seed ${seed}${extra} --trace\n`);
     }
-    const now = Date.now();
-    if (now - lastReport >= 1000 || seed === start + count - 1) {
-      lastReport = now;
-      const done = passed + failed;
-      const rate = done / ((now - began) / 1000);
-      process.stderr.write(`\rseeds ${done}/${count}  passed ${passed}  failed ${failed}  ${rate.toFixed(1)} seeds/s  eta ${Math.max(0, (count - done) / rate).toFixed(0)} s   `);
-    }
+    progress(false);
   }
-  process.stderr.write('\n');
+  progress(true);
   process.stdout.write(`seeds: ${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;
 }
+
+// A reader that goes away (`| head`) is not an error of the simulation.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
+const ticks = integer('ticks', values.ticks);
+if (values.seed !== undefined) replayOne(integer('seed', values.seed));
+else runMany(integer('start', values.start), integer('seeds', values.seeds));

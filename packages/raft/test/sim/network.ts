@@ -3,12 +3,20 @@ import type { Prng } from './prng.js';
 
 export interface NetworkFaults {
   /** Probability of losing a message. */
-  loss: number;
-  /** Probability of delivering a message twice. */
-  duplicate: number;
+  readonly loss: number;
+  /** Probability of delivering a message twice (each copy with its own delay). */
+  readonly duplicate: number;
   /** Delivery delay in ticks, uniform in [0, maxDelay]; different delays reorder messages. */
-  maxDelay: number;
+  readonly maxDelay: number;
+  /** Probability that a message is held back for up to `longDelay` ticks instead (a stalled connection). */
+  readonly stall: number;
+  readonly longDelay: number;
 }
+
+export const CALM: NetworkFaults = Object.freeze({ loss: 0, duplicate: 0, maxDelay: 1, stall: 0, longDelay: 0 });
+
+/** What became of a message handed to the network. */
+export type SendOutcome = 'queued' | 'lost' | 'cut';
 
 interface InFlight {
   readonly at: number;
@@ -22,7 +30,7 @@ interface InFlight {
  * way (`from` cannot reach `to`), which also makes symmetric partitions.
  */
 export class Network {
-  faults: NetworkFaults = { loss: 0, duplicate: 0, maxDelay: 1 };
+  faults: NetworkFaults = CALM;
   private inFlight: InFlight[] = [];
   private readonly cut = new Set<string>();
   private seq = 0;
@@ -31,23 +39,35 @@ export class Network {
 
   constructor(private readonly rng: Prng) {}
 
-  /** Queues `m` for delivery; returns false if it was lost on the way out. */
-  send(m: Message, now: number): boolean {
-    if (this.cut.has(link(m.from, m.to)) || this.rng.chance(this.faults.loss)) {
+  send(m: Message, now: number): SendOutcome {
+    if (this.cut.has(link(m.from, m.to))) {
       this.dropped++;
-      return false;
+      return 'cut';
     }
-    const copies = this.rng.chance(this.faults.duplicate) ? 2 : 1;
+    const f = this.faults;
+    if (this.rng.chance(f.loss)) {
+      this.dropped++;
+      return 'lost';
+    }
+    const copies = this.rng.chance(f.duplicate) ? 2 : 1;
     for (let i = 0; i < copies; i++) {
-      this.inFlight.push({ at: now + this.rng.int(0, this.faults.maxDelay), seq: this.seq++, m });
+      const delay = this.rng.chance(f.stall) ? this.rng.int(0, f.longDelay) : this.rng.int(0, f.maxDelay);
+      this.inFlight.push({ at: now + delay, seq: this.seq++, m });
     }
-    return true;
+    return 'queued';
   }
 
   /** Messages due at `now`, in a deterministic order (delivery tick, then send order). */
   due(now: number): Message[] {
+    let any = false;
+    for (const f of this.inFlight) {
+      if (f.at <= now) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return [];
     const ready = this.inFlight.filter((f) => f.at <= now);
-    if (ready.length === 0) return [];
     this.inFlight = this.inFlight.filter((f) => f.at > now);
     ready.sort((a, b) => a.at - b.at || a.seq - b.seq);
     const out: Message[] = [];
@@ -79,13 +99,17 @@ export class Network {
     this.cut.clear();
   }
 
-  get partitioned(): boolean {
-    return this.cut.size > 0;
+  /** Holds `m` back until `at` (its receiver is paused and reads nothing meanwhile). */
+  postpone(m: Message, at: number): void {
+    this.inFlight.push({ at, seq: this.seq++, m });
   }
 
-  /** Drops everything addressed to or sent by a crashed node. */
-  forget(id: NodeId): void {
-    this.inFlight = this.inFlight.filter((f) => f.m.to !== id && f.m.from !== id);
+  /**
+   * A crashed node's connections break: what was on its way to it is lost. What it sent
+   * before crashing may still arrive, possibly after it has restarted.
+   */
+  disconnect(id: NodeId): void {
+    this.inFlight = this.inFlight.filter((f) => f.m.to !== id);
   }
 }
 
