@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const metrics = new MemberMetrics(member);
   const gateways = config.listenClientUrls.map((u) => {
     const url = new URL(u);
-    return new Gateway(member, { host: url.hostname, port: Number(url.port), maxRequestBytes: config.maxRequestBytes, metrics, logger });
+    return new Gateway(member, { host: url.hostname, port: Number(url.port), maxRequestBytes: config.maxRequestBytes, watchProgressNotifyIntervalMs: config.watchProgressNotifyIntervalMs, metrics, logger });
   });
   for (const g of gateways) logger.info('serving client requests', { url: await g.start() });
   const metricsServers = config.listenMetricsUrls.map((u) => {

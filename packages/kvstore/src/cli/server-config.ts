@@ -24,6 +24,8 @@ export interface ServerConfig {
   readonly autoCompactionRetention: number;
   readonly listenMetricsUrls: string[];
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How often watchers with progress_notify hear the current revision, in ms. */
+  readonly watchProgressNotifyIntervalMs: number;
 }
 
 export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
@@ -49,6 +51,7 @@ const FLAGS = {
   'auto-compaction-retention': '0',
   'listen-metrics-urls': '',
   'log-level': 'info',
+  'experimental-watch-progress-notify-interval': '10m',
 } as const;
 
 type FlagName = keyof typeof FLAGS;
@@ -93,6 +96,8 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
   if (electionTimeoutMs < 5 * heartbeatIntervalMs) {
     throw new ConfigError(`--election-timeout[${electionTimeoutMs}ms] should be at least as 5 times as --heartbeat-interval[${heartbeatIntervalMs}ms]`);
   }
+  const watchProgressNotifyIntervalMs = parseDuration(get('experimental-watch-progress-notify-interval'), 'experimental-watch-progress-notify-interval');
+  if (watchProgressNotifyIntervalMs <= 0) throw new ConfigError('--experimental-watch-progress-notify-interval must be positive');
   if (!initialCluster.has(name) && state === 'new') {
     throw new ConfigError(`couldn't find local name "${name}" in the initial cluster configuration`);
   }
@@ -117,6 +122,7 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     autoCompactionRetention: parseRetention(get('auto-compaction-retention'), mode),
     listenMetricsUrls: get('listen-metrics-urls') ? urls(get('listen-metrics-urls'), 'listen-metrics-urls') : [],
     logLevel: logLevel as ServerConfig['logLevel'],
+    watchProgressNotifyIntervalMs,
   };
 }
 
@@ -165,13 +171,19 @@ export function parseRetention(raw: string, mode: 'periodic' | 'revision'): numb
     return Number(text);
   }
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 3_600_000);
+  return parseDuration(text, 'auto-compaction-retention');
+}
+
+/** A Go duration ("1h", "30m", "1m30s", "500ms") in ms. */
+export function parseDuration(raw: string, flag: string): number {
+  const text = raw.trim();
   const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   let total = 0;
-  let rest = text;
+  let rest = text === '' ? 'x' : text;
   const part = /^(\d+(?:\.\d+)?)(ms|s|m|h)/;
   while (rest !== '') {
     const m = part.exec(rest);
-    if (!m) throw new ConfigError(`invalid auto-compaction-retention "${raw}"`);
+    if (!m) throw new ConfigError(`invalid ${flag} "${raw}"`);
     total += Number(m[1]) * units[m[2]];
     rest = rest.slice(m[0].length);
   }

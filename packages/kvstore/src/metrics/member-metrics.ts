@@ -12,6 +12,8 @@ export class MemberMetrics {
   readonly registry = new Registry();
   readonly proposalsFailed: Counter;
   readonly watchers: Gauge;
+  readonly watchStreams: Gauge;
+  readonly slowWatchers: Gauge;
   readonly slowApplies: Counter;
 
   constructor(member: Member) {
@@ -34,6 +36,8 @@ export class MemberMetrics {
     new Gauge({ name: 'etcd_debugging_mvcc_current_revision', help: 'The current revision of store.', registers: [r], collect() { this.set(member.mvcc.currentRevision); } });
     new Gauge({ name: 'etcd_debugging_mvcc_compact_revision', help: 'The revision of the last compaction in store.', registers: [r], collect() { this.set(member.mvcc.compactedRevision); } });
     this.watchers = new Gauge({ name: 'etcd_debugging_mvcc_watcher_total', help: 'Total number of watchers.', registers: [r] });
+    this.watchStreams = new Gauge({ name: 'etcd_debugging_mvcc_watch_stream_total', help: 'Total number of watch streams.', registers: [r] });
+    this.slowWatchers = new Gauge({ name: 'etcd_debugging_mvcc_slow_watcher_total', help: 'Total number of unsynced slow watchers.', registers: [r] });
     new Gauge({ name: 'etcd_server_quota_backend_bytes', help: 'Current backend storage quota size in bytes.', registers: [r], collect() { this.set(member.config.quotaBackendBytes > 0 ? member.config.quotaBackendBytes : 2 * 1024 ** 3); } });
     const fsync = new Histogram({ name: 'etcd_disk_wal_fsync_duration_seconds', help: 'The latency distributions of fsync called by WAL.', buckets: exponential(0.001, 14), registers: [r] });
     const commit = new Histogram({ name: 'etcd_disk_backend_commit_duration_seconds', help: 'The latency distributions of commit called by backend.', buckets: exponential(0.001, 14), registers: [r] });

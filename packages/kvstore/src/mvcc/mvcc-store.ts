@@ -379,7 +379,8 @@ export class MvccStore {
    * revision (history there is incomplete).
    */
   eventsSince(key: Uint8Array, rangeEnd: Uint8Array | undefined, fromRevision: number, maxRevision = this.current): KvEvent[] {
-    if (fromRevision <= this.compacted) throw new EtcdError('Compacted');
+    // As etcd: a watch may start at the compacted revision itself (what it kept there), not below.
+    if (fromRevision < this.compacted) throw new EtcdError('Compacted');
     const r = keyRange(key, rangeEnd);
     const out: KvEvent[] = [];
     for (let main = fromRevision; main <= maxRevision; main++) {

@@ -20,6 +20,7 @@ import {
 import { AutoCompactor } from './auto-compactor.js';
 import { clusterId, memberId } from './identity.js';
 import { KvStateMachine, type ApplyResult } from './kv-state-machine.js';
+import type { WatchSource } from '../watch/types.js';
 import { encodeRequest, type AlarmType, type InternalRequest } from './requests.js';
 
 export interface MemberConfig {
@@ -80,6 +81,12 @@ export class Member {
   private readonly db: ClassicLevel<Uint8Array, Uint8Array>;
   private readonly log: Logger;
   private readonly eventListeners = new Set<(events: readonly KvEvent[], revision: number) => void>();
+  /**
+   * The revision of the last batch handed to watchers. The store's current revision runs
+   * ahead of it while a batch is being written; watches start from this one, so a watcher
+   * never replays a revision that is then announced to it again.
+   */
+  private emittedRevision: number;
   private leaseTimer: NodeJS.Timeout | undefined;
   private compactTimer: NodeJS.Timeout | undefined;
   private readonly compactor: AutoCompactor;
@@ -106,6 +113,7 @@ export class Member {
     this.sm = parts.sm;
     this.raft = parts.raft;
     this.transport = parts.transport;
+    this.emittedRevision = parts.mvcc.currentRevision;
     this.compactor = new AutoCompactor(config.autoCompactionMode ?? 'periodic', config.autoCompactionRetention ?? 0);
     this.log = (config.logger ?? silentLogger).child({ component: 'member', member: this.id });
   }
@@ -176,14 +184,25 @@ export class Member {
   }
 
   private emitEvents(events: readonly KvEvent[], revision: number): void {
+    this.emittedRevision = revision;
     for (const l of this.eventListeners) l(events, revision);
   }
 
-  /** Watchers subscribe here: every applied batch's events, after they are stored. */
-  onEvents(listener: (events: readonly KvEvent[], revision: number) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
+  /** What watch sessions read: history up to the last announced batch, and the batches after it. */
+  readonly watchSource: WatchSource = ((m: Member): WatchSource => ({
+    get revision() {
+      return m.emittedRevision;
+    },
+    get compactedRevision() {
+      return m.mvcc.compactedRevision;
+    },
+    eventsSince: (key, rangeEnd, from, to) => m.mvcc.eventsSince(key, rangeEnd, from, to),
+    valueBefore: (key, revision) => m.mvcc.range({ key, revision: revision - 1 }).kvs[0],
+    subscribe: (listener) => {
+      m.eventListeners.add(listener);
+      return () => m.eventListeners.delete(listener);
+    },
+  }))(this);
 
   header(revision = this.mvcc.currentRevision): ResponseHeader {
     return { clusterId: this.clusterId, memberId: this.id, revision, raftTerm: this.raft.status().term };

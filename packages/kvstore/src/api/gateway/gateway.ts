@@ -9,6 +9,7 @@ import type { Member } from '../../server/member.js';
 import { JsonFields } from './json-fields.js';
 import { routes, type Route } from './routes.js';
 import { serveWatch } from './watch-stream.js';
+import { serveKeepAlive } from './keepalive-stream.js';
 import { serveHealth } from './health.js';
 
 export interface GatewayOptions {
@@ -16,6 +17,8 @@ export interface GatewayOptions {
   readonly port: number;
   readonly maxRequestBytes: number;
   readonly metrics: MemberMetrics;
+  /** etcd's --experimental-watch-progress-notify-interval (default 10 minutes). */
+  readonly watchProgressNotifyIntervalMs?: number;
   readonly logger?: Logger;
 }
 
@@ -30,8 +33,6 @@ const msgpack = new Packr({ useRecords: false });
 export class Gateway {
   private readonly server: Server;
   private readonly log: Logger;
-  private watchSeq = 0;
-  private watching = 0;
 
   constructor(
     private readonly member: Member,
@@ -75,7 +76,10 @@ export class Gateway {
     }
     const binary = (req.headers['content-type'] ?? '').includes('application/msgpack');
     // Base64 inflates bytes by a third; the exact limit is checked on the proposal itself.
-    const raw = await readBody(req, Math.ceil((this.opts.maxRequestBytes * 4) / 3) + 512 * 1024);
+    const limit = Math.ceil((this.opts.maxRequestBytes * 4) / 3) + 512 * 1024;
+    if (path === '/v3/watch') return this.serveWatch(req, res, binary, limit);
+    if (path === '/v3/lease/keepalive') return serveKeepAlive(this.member, req, res, binary, limit);
+    const raw = await readBody(req, limit);
     let parsed: unknown;
     try {
       parsed = raw.length === 0 ? {} : binary ? msgpack.unpack(raw) : JSON.parse(raw.toString('utf8'));
@@ -83,31 +87,31 @@ export class Gateway {
       throw EtcdError.badRequest(binary ? `invalid msgpack: ${(err as Error).message}` : `invalid character in JSON body: ${(err as Error).message}`);
     }
     const body = JsonFields.of(parsed);
-    if (path === '/v3/watch') {
-      serveWatch(this.member, body, res, ++this.watchSeq, (n) => {
-        this.watching += n;
-        this.opts.metrics.watchers.set(this.watching);
-      });
-      return;
-    }
     const route: Route | undefined = routes[path];
     if (!route) return reply(res, 404, { error: 'Not Found', code: 5, message: 'Not Found' }, binary);
     if (route.leaderOnly && !this.member.raft.isLeader) return this.forwardToLeader(path, raw, req, res);
     try {
-      const out = await route.handle(this.member, body);
-      if (route.stream) {
-        res.writeHead(200, { 'content-type': binary ? 'application/msgpack' : 'application/json' });
-        res.end(binary ? msgpack.pack({ result: out }) : `${JSON.stringify({ result: out })}\n`);
-        return;
-      }
-      reply(res, 200, out, binary);
+      reply(res, 200, await route.handle(this.member, body), binary);
     } catch (err) {
       if (!(err instanceof EtcdError)) this.opts.metrics.proposalsFailed.inc();
       this.fail(res, err as Error, binary);
     }
   }
 
-  /** Keep-alives and lease TTLs are the leader's business: pass them on, as etcd's followers do. */
+  private serveWatch(req: IncomingMessage, res: ServerResponse, binary: boolean, limit: number): void {
+    const m = this.opts.metrics;
+    m.watchStreams.inc();
+    res.on('close', () => m.watchStreams.dec());
+    serveWatch(this.member, req, res, binary, limit, {
+      progressIntervalMs: this.opts.watchProgressNotifyIntervalMs ?? 10 * 60_000,
+      // etcd splits fragmented responses past the request limit plus gRPC's overhead allowance.
+      fragmentBytes: this.opts.maxRequestBytes + 512 * 1024,
+      onWatcherCount: (delta) => m.watchers.inc(delta),
+      onSlow: (delta) => m.slowWatchers.inc(delta),
+    });
+  }
+
+  /** Lease TTLs are the leader's business: pass them on, as etcd's followers do. */
   private async forwardToLeader(path: string, raw: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const lead = this.member.raft.leaderId;
     const target = lead ? this.member.sm.members.get(lead)?.clientUrls[0] : undefined;

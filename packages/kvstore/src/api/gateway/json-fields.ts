@@ -74,12 +74,13 @@ export class JsonFields {
   }
 
   /** An enum by name or number; unknown values are refused, as grpc-gateway does. */
-  enumOf<T extends Record<string, string | number>>(name: string, values: T): T[keyof T] {
-    const v = this.raw(name);
-    if (v === undefined || v === null) return 0 as T[keyof T];
-    if (typeof v === 'string' && typeof values[v] === 'number') return values[v] as T[keyof T];
-    if (typeof v === 'number' && typeof values[v] === 'string') return v as T[keyof T];
-    throw EtcdError.badRequest(`${this.where(name)}: unknown enum value ${JSON.stringify(v)}`);
+  enumOf<T extends Record<string, string | number>>(name: string, values: T): number {
+    return enumValue(this.raw(name), values, this.where(name));
+  }
+
+  /** The i-th element of a repeated enum field. */
+  enumAt<T extends Record<string, string | number>>(name: string, i: number, values: T): number {
+    return enumValue(this.array(name)[i], values, `${this.where(name)}[${i}]`);
   }
 
   message(name: string): JsonFields {
@@ -100,6 +101,13 @@ export class JsonFields {
   messages(name: string): JsonFields[] {
     return this.array(name).map((v, i) => JsonFields.of(v, `${this.where(name)}[${i}]`));
   }
+}
+
+function enumValue(v: unknown, values: Record<string, string | number>, where: string): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'string' && typeof values[v] === 'number') return values[v] as number;
+  if (typeof v === 'number' && Object.values(values).includes(v)) return v;
+  throw EtcdError.badRequest(`${where}: unknown enum value ${JSON.stringify(v)}`);
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$/;

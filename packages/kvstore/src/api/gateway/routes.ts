@@ -9,8 +9,6 @@ export interface Route {
   handle(member: Member, body: JsonFields): Promise<Record<string, unknown>>;
   /** Served by the leader only; a follower forwards the request. */
   readonly leaderOnly?: boolean;
-  /** Answered as a stream of one `{"result": ...}` line, as the gateway does for streaming RPCs. */
-  readonly stream?: boolean;
 }
 
 const hdr = (m: Member) => header(m.header());
@@ -48,14 +46,6 @@ export const routes: Record<string, Route> = {
     handle: async (m, b) => {
       await m.leaseRevoke(b.bigint('ID'));
       return { header: hdr(m) };
-    },
-  },
-  '/v3/lease/keepalive': {
-    leaderOnly: true,
-    stream: true,
-    handle: async (m, b) => {
-      const id = b.bigint('ID');
-      return compact({ header: hdr(m), ID: i64(id), TTL: i64(m.leaseKeepAlive(id)) });
     },
   },
   '/v3/lease/timetolive': {
