@@ -9,6 +9,7 @@ import { decodeRequest, type AlarmType, type InternalRequest } from './requests.
 export interface KvDb {
   batch(): { put(k: Uint8Array, v: Uint8Array): unknown; del(k: Uint8Array): unknown; write(o: { sync?: boolean }): Promise<void> };
   iterator(options: { gte?: Uint8Array; lt?: Uint8Array }): AsyncIterable<[Uint8Array, Uint8Array]>;
+  get(key: Uint8Array): Promise<Uint8Array | undefined>;
 }
 
 /** What applying one request produced: a result for the proposer, or etcd's error. */
@@ -36,6 +37,7 @@ export interface KvStateMachineOptions {
 const packr = new Packr({ useRecords: false });
 const ALARM_PREFIX = 'alarm/';
 const MEMBER_PREFIX = 'member/';
+const CLUSTER_KEY = 'cluster/id';
 const latin1 = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
 
 /**
@@ -47,6 +49,11 @@ const latin1 = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
 export class KvStateMachine implements StateMachine<ApplyResult> {
   readonly alarms = new Map<string, AlarmType>();
   readonly members = new Map<string, MemberAttributes>();
+  /**
+   * The cluster's ID, as the founders published it. A member that joins later learns it
+   * here (its own flags name the cluster as it is now, not as it was founded).
+   */
+  clusterId: string | undefined;
 
   constructor(private readonly opts: KvStateMachineOptions) {}
 
@@ -58,6 +65,8 @@ export class KvStateMachine implements StateMachine<ApplyResult> {
     for await (const [k, v] of this.opts.db.iterator({ gte: latin1(MEMBER_PREFIX), lt: latin1('member0') })) {
       this.members.set(Buffer.from(k).toString('latin1').slice(MEMBER_PREFIX.length), packr.unpack(v) as MemberAttributes);
     }
+    const cluster = await this.opts.db.get(latin1(CLUSTER_KEY));
+    if (cluster) this.clusterId = packr.unpack(cluster) as string;
     const records: Uint8Array[] = [];
     for await (const [, v] of this.opts.db.iterator({ gte: leaseKey(0n), lt: latin1('lease0') })) records.push(v);
     this.opts.lessor.load(records);
@@ -144,6 +153,10 @@ export class KvStateMachine implements StateMachine<ApplyResult> {
           const attrs = { name: r.name, clientUrls: [...r.clientUrls] };
           this.members.set(r.memberId, attrs);
           batch.put(latin1(`${MEMBER_PREFIX}${r.memberId}`), packr.pack(attrs));
+          if (this.clusterId === undefined && r.clusterId) {
+            this.clusterId = r.clusterId;
+            batch.put(latin1(CLUSTER_KEY), packr.pack(r.clusterId));
+          }
           return { ok: true, revision: mvcc.currentRevision, value: undefined };
         }
       }
@@ -180,11 +193,12 @@ export class KvStateMachine implements StateMachine<ApplyResult> {
       leases: this.opts.lessor.records(),
       alarms: [...this.alarms],
       members: [...this.members],
+      clusterId: this.clusterId,
     });
   }
 
   async restore(snapshot: Snapshot): Promise<void> {
-    const data = packr.unpack(snapshot.data) as { kv: Uint8Array; leases: Uint8Array[]; alarms: [string, AlarmType][]; members: [string, MemberAttributes][] };
+    const data = packr.unpack(snapshot.data) as { kv: Uint8Array; leases: Uint8Array[]; alarms: [string, AlarmType][]; members: [string, MemberAttributes][]; clusterId?: string };
     const chained = this.opts.db.batch();
     const batch: WriteBatch = { put: (k, v) => chained.put(k, v), del: (k) => chained.del(k) };
     for (const id of this.opts.lessor.list()) batch.del(leaseKey(id));
@@ -204,6 +218,10 @@ export class KvStateMachine implements StateMachine<ApplyResult> {
     for (const [id, attrs] of data.members) {
       this.members.set(id, attrs);
       batch.put(latin1(`${MEMBER_PREFIX}${id}`), packr.pack(attrs));
+    }
+    if (data.clusterId) {
+      this.clusterId = data.clusterId;
+      batch.put(latin1(CLUSTER_KEY), packr.pack(data.clusterId));
     }
     this.opts.mvcc.setConsistentIndex(batch, snapshot.metadata.index);
     await chained.write({ sync: true });

@@ -72,7 +72,8 @@ const LEASE_CHECK_MS = 250;
  */
 export class Member {
   readonly id: string;
-  readonly clusterId: string;
+  /** The ID this member computed at its first start; the replicated one wins once known. */
+  private readonly bootClusterId: string;
   readonly mvcc: MvccStore;
   readonly lessor: Lessor;
   readonly sm: KvStateMachine;
@@ -106,7 +107,7 @@ export class Member {
     },
   ) {
     this.id = parts.id;
-    this.clusterId = parts.clusterId;
+    this.bootClusterId = parts.clusterId;
     this.db = parts.db;
     this.mvcc = parts.mvcc;
     this.lessor = parts.lessor;
@@ -121,14 +122,16 @@ export class Member {
   static async start(config: MemberConfig): Promise<Member> {
     const logger = config.logger ?? silentLogger;
     const founders = [...config.initialCluster].map(([name, urls]) => ({ name, id: memberId(urls, config.initialClusterToken), url: urls[0] }));
-    const self = founders.find((f) => f.name === config.name);
-    const id = self?.id ?? memberId(config.peerUrls, config.initialClusterToken);
-    const cluster = clusterId(founders.map((f) => f.id));
 
     const dir = join(config.dataDir, 'member');
     await mkdir(dir, { recursive: true });
     const db = new ClassicLevel<Uint8Array, Uint8Array>(join(dir, 'db'), { keyEncoding: 'view', valueEncoding: 'view' });
     await db.open();
+    // A member keeps the identity of its first start: its peer URLs may change later (member update).
+    const { id, cluster } = await loadIdentity(db, () => {
+      const self = founders.find((f) => f.name === config.name);
+      return { id: self?.id ?? memberId(config.peerUrls, config.initialClusterToken), cluster: clusterId(founders.map((f) => f.id)) };
+    });
     const raftDb = db.sublevel<Uint8Array, Uint8Array>('raft', { keyEncoding: 'view', valueEncoding: 'view' });
     const kvDb = db.sublevel<Uint8Array, Uint8Array>('kv', { keyEncoding: 'view', valueEncoding: 'view' });
 
@@ -203,6 +206,10 @@ export class Member {
       return () => m.eventListeners.delete(listener);
     },
   }))(this);
+
+  get clusterId(): string {
+    return this.sm.clusterId ?? this.bootClusterId;
+  }
 
   header(revision = this.mvcc.currentRevision): ResponseHeader {
     return { clusterId: this.clusterId, memberId: this.id, revision, raftTerm: this.raft.status().term };
@@ -319,6 +326,15 @@ export class Member {
     return { id, name: '', peerUrls: [...peerUrls], clientUrls: [], isLearner };
   }
 
+  /** etcd's member update: new peer URLs for a member, carried to every member by an updateNode change. */
+  async memberUpdate(id: string, peerUrls: readonly string[]): Promise<void> {
+    if (peerUrls.length === 0 || !peerUrls.every(isHttpUrl)) throw new EtcdError('MemberBadURLs');
+    const members = this.memberList();
+    if (!members.some((m) => m.id === id)) throw new EtcdError('MemberNotFound');
+    if (members.some((m) => m.id !== id && m.peerUrls.some((u) => peerUrls.includes(u)))) throw new EtcdError('PeerURLExist');
+    await this.confChange({ type: 'updateNode', nodeId: id, url: peerUrls[0] });
+  }
+
   async memberRemove(id: string): Promise<void> {
     if (!this.memberList().some((m) => m.id === id)) throw new EtcdError('MemberNotFound');
     await this.confChange({ type: 'removeNode', nodeId: id });
@@ -334,7 +350,7 @@ export class Member {
     await this.confChange({ type: 'addNode', nodeId: id });
   }
 
-  private async confChange(cc: { type: 'addNode' | 'addLearner' | 'removeNode'; nodeId: string; url?: string }): Promise<void> {
+  private async confChange(cc: { type: 'addNode' | 'addLearner' | 'removeNode' | 'updateNode'; nodeId: string; url?: string }): Promise<void> {
     try {
       await this.raft.proposeConfChange(cc);
     } catch (err) {
@@ -417,7 +433,7 @@ export class Member {
 
   /** Tells the cluster this member's name and client URLs (etcd's publish), retrying until it lands. */
   private async publishAttributes(): Promise<void> {
-    const want = { name: this.config.name, clientUrls: [...this.config.clientUrls] };
+    const want = { name: this.config.name, clientUrls: [...this.config.clientUrls], clusterId: this.bootClusterId };
     while (!this.stopped) {
       const have = this.sm.members.get(this.id);
       if (have && have.name === want.name && have.clientUrls.join(',') === want.clientUrls.join(',')) return;
@@ -432,6 +448,18 @@ export class Member {
 }
 
 export const ETCD_VERSION = '3.4.0';
+
+const IDENTITY_KEY = new TextEncoder().encode('identity');
+
+async function loadIdentity(db: ClassicLevel<Uint8Array, Uint8Array>, first: () => { id: string; cluster: string }): Promise<{ id: string; cluster: string }> {
+  const meta = db.sublevel<Uint8Array, Uint8Array>('meta', { keyEncoding: 'view', valueEncoding: 'view' });
+  const stored = await meta.get(IDENTITY_KEY);
+  if (stored) return JSON.parse(new TextDecoder().decode(stored)) as { id: string; cluster: string };
+  const identity = first();
+  // Written with the first raft batch's sync; until then a crash simply recomputes the same values.
+  await meta.put(IDENTITY_KEY, new TextEncoder().encode(JSON.stringify(identity)));
+  return identity;
+}
 
 function isReadOnly(req: TxnRequest): boolean {
   const ops = [...(req.success ?? []), ...(req.failure ?? [])];

@@ -16,7 +16,7 @@ export type InternalRequest =
   | { readonly op: 'leaseGrant'; readonly id: bigint; readonly ttl: number }
   | { readonly op: 'leaseRevoke'; readonly id: bigint }
   | { readonly op: 'alarm'; readonly action: 'activate' | 'deactivate'; readonly memberId: string; readonly alarm: AlarmType }
-  | { readonly op: 'memberAttributes'; readonly memberId: string; readonly name: string; readonly clientUrls: readonly string[] };
+  | { readonly op: 'memberAttributes'; readonly memberId: string; readonly name: string; readonly clientUrls: readonly string[]; readonly clusterId?: string };
 
 const packr = new Packr({ useRecords: false });
 

@@ -177,5 +177,7 @@ describe('kvstore cluster: faults', function () {
     expect(list.body.members).to.have.length(4);
     expect(list.body.members.every((m: { isLearner?: boolean }) => !m.isLearner)).to.equal(true);
     expect(list.body.members.map((m: { name: string }) => m.name).sort()).to.deep.equal(['m0', 'm1', 'm2', 'm3']);
+    // The joiner learned the cluster's ID from the founders, though its flags name four members.
+    expect(list.body.header.cluster_id).to.equal(added.body.header.cluster_id);
   });
 });

@@ -27,6 +27,9 @@ export function validateConfChange(cs: ConfState, cc: ConfChange): void {
       if (isVoter) throw new RaftError('InvalidConfChange', `node ${cc.nodeId} is a voter; remove it first`);
       if (isLearner) throw new RaftError('InvalidConfChange', `node ${cc.nodeId} is already a learner`);
       return;
+    case 'updateNode':
+      if (!isVoter && !isLearner) throw new RaftError('InvalidConfChange', `node ${cc.nodeId} is not a member`);
+      return;
     case 'removeNode':
       if (!isVoter && !isLearner) throw new RaftError('InvalidConfChange', `node ${cc.nodeId} is not a member`);
       if (isVoter && cs.voters.length === 1) {
@@ -47,6 +50,8 @@ export function applyConfChange(cs: ConfState, cc: ConfChange): ConfState {
       // A voter stays a voter: the change was validated against an older config.
       if (cs.voters.includes(cc.nodeId)) return cs;
       return { voters, learners: [...learners, cc.nodeId] };
+    case 'updateNode':
+      return cs;
     case 'removeNode':
       // Never leave a cluster without voters.
       if (voters.length === 0) return cs;

@@ -41,7 +41,8 @@ export interface ConfState {
   readonly learners: readonly NodeId[];
 }
 
-export type ConfChangeType = 'addNode' | 'addLearner' | 'removeNode';
+/** `updateNode` changes nothing in the configuration: it carries a member's new context (its URLs). */
+export type ConfChangeType = 'addNode' | 'addLearner' | 'removeNode' | 'updateNode';
 
 /**
  * A single-server membership change. Promoting a learner is `addNode` of an existing

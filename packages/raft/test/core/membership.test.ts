@@ -192,6 +192,16 @@ describe('membership changes (§4)', () => {
       expect(c.node('b').commands).to.deep.equal(['tail']);
     });
 
+    it('updateNode carries a member\'s new context through the log and leaves the configuration alone', () => {
+      const { c, lead } = founded(['a', 'b', 'c']);
+      expectRaftError(() => lead.proposeConfChange({ type: 'updateNode', nodeId: 'z' }), 'InvalidConfChange');
+      change(c, 'a', { type: 'updateNode', nodeId: 'b', context: enc('new-url-b') });
+      for (const id of ['a', 'b', 'c']) {
+        expect(c.core(id).confState()).to.deep.equal({ voters: ['a', 'b', 'c'], learners: [] });
+        expect(c.node(id).confChanges.at(-1)).to.deep.equal({ type: 'updateNode', nodeId: 'b', context: enc('new-url-b') });
+      }
+    });
+
     it('a change takes effect when applied, not when appended', () => {
       const { c, lead } = founded(['a', 'b', 'c']);
       c.isolate('b');

@@ -75,6 +75,12 @@ export const routes: Record<string, Route> = {
       return compact({ header: hdr(m), members: m.memberList().map(memberJson) });
     },
   },
+  '/v3/cluster/member/update': {
+    handle: async (m, b) => {
+      await m.memberUpdate(memberIdOf(b), b.strings('peerURLs'));
+      return compact({ header: hdr(m), members: m.memberList().map(memberJson) });
+    },
+  },
   '/v3/cluster/member/promote': {
     leaderOnly: true,
     handle: async (m, b) => {
