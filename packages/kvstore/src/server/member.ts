@@ -21,6 +21,7 @@ import { AutoCompactor } from './auto-compactor.js';
 import { clusterId, memberId } from './identity.js';
 import { KvStateMachine, type ApplyResult } from './kv-state-machine.js';
 import type { WatchSource } from '../watch/types.js';
+import { SNAPSHOT_FORMAT, encodeSnapshotFile } from './snapshot-file.js';
 import { encodeRequest, type AlarmType, type InternalRequest } from './requests.js';
 
 export interface MemberConfig {
@@ -371,6 +372,14 @@ export class Member {
   async alarm(action: 'get' | 'activate' | 'deactivate', memberIdArg: string, alarm: AlarmType): Promise<[string, AlarmType][]> {
     if (action !== 'get') await this.propose({ op: 'alarm', action, memberId: memberIdArg, alarm });
     return [...this.sm.alarms];
+  }
+
+  /** A consistent copy of the replicated state, as `etcdctl snapshot save` stores it. */
+  async snapshotFile(): Promise<Uint8Array> {
+    // All read in one tick, before anything else is applied.
+    const at = { revision: this.mvcc.currentRevision, compactedRevision: this.mvcc.compactedRevision, appliedIndex: this.sm.appliedIndex(), keys: this.mvcc.keyCount };
+    const data = this.sm.snapshot();
+    return encodeSnapshotFile({ format: SNAPSHOT_FORMAT, clusterId: this.clusterId, memberId: this.id, ...at, data: await data });
   }
 
   /** etcd's defragment: here, LevelDB compacts its files now instead of in the background. */

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
+import { unpack } from 'msgpackr';
+import { request } from 'undici';
+import { MvccStore, decodeSnapshotFile } from '../../src/index.js';
 import { ProcessCluster, b64, gw, unb64 } from './process-cluster.js';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
 
 describe('kvstore cluster: the JSON gateway', function () {
   this.timeout(60_000);
@@ -131,6 +136,27 @@ describe('kvstore cluster: the JSON gateway', function () {
     expect(res.body.header.member_id).to.match(/^\d+$/);
     const after = await gw(url(1), '/v3/kv/range', { key: b64('\0'), range_end: b64('\0'), count_only: true, serializable: true });
     expect(after.body.count).to.equal(before.body.count);
+  });
+
+  it('streams a snapshot: a consistent copy of the data, checked by its SHA-256', async () => {
+    for (let i = 0; i < 50; i++) await gw(url(0), '/v3/kv/put', { key: b64(`snap/${i}`), value: b64('v'.repeat(2000)) });
+    const res = await request(`${url(1)}/v3/maintenance/snapshot`, { method: 'POST', body: '{}' });
+    const lines = (await res.body.text()).trim().split('\n').map((l) => JSON.parse(l).result);
+    expect(lines.length).to.be.greaterThan(1);
+    const blobs = lines.map((l) => Buffer.from(l.blob, 'base64'));
+    const file = new Uint8Array(Buffer.concat(blobs));
+    // remaining_bytes counts down to zero (left out on the last piece).
+    expect(Number(lines[0].remaining_bytes)).to.equal(file.byteLength - blobs[0].byteLength);
+    expect(lines[lines.length - 1].remaining_bytes).to.equal(undefined);
+    const snap = decodeSnapshotFile(file);
+    const { body } = await gw(url(1), '/v3/kv/range', { key: b64('snap/'), range_end: b64('snap0'), count_only: true, serializable: true });
+    expect(snap.revision).to.be.at.least(Number(body.header.revision) - 1);
+    const state = unpack(snap.data) as { kv: Uint8Array };
+    const copy = new MvccStore();
+    copy.restoreFrom({ put() {}, del() {} }, new Uint8Array(state.kv));
+    expect(copy.range({ key: utf8('snap/'), rangeEnd: utf8('snap0'), countOnly: true }).count).to.equal(50);
+    file[10] ^= 0xff;
+    expect(() => decodeSnapshotFile(file)).to.throw(/sha256/);
   });
 
   it('serves /health, /version, /metrics with etcd names, and member list', async () => {

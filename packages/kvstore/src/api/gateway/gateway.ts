@@ -10,6 +10,7 @@ import { JsonFields } from './json-fields.js';
 import { routes, type Route } from './routes.js';
 import { serveWatch } from './watch-stream.js';
 import { serveKeepAlive } from './keepalive-stream.js';
+import { serveSnapshot } from './snapshot-stream.js';
 import { serveHealth } from './health.js';
 
 export interface GatewayOptions {
@@ -79,6 +80,10 @@ export class Gateway {
     const limit = Math.ceil((this.opts.maxRequestBytes * 4) / 3) + 512 * 1024;
     if (path === '/v3/watch') return this.serveWatch(req, res, binary, limit);
     if (path === '/v3/lease/keepalive') return serveKeepAlive(this.member, req, res, binary, limit);
+    if (path === '/v3/maintenance/snapshot') {
+      req.resume();
+      return serveSnapshot(this.member, res, binary);
+    }
     const raw = await readBody(req, limit);
     let parsed: unknown;
     try {
