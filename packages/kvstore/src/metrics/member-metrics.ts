@@ -19,6 +19,8 @@ export class MemberMetrics {
   constructor(member: Member) {
     const r = this.registry;
     collectDefaultMetrics({ register: r });
+    // Gauges named *_total break Prometheus' naming rules (promtool says so); etcd's own are kept for their names.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) r.removeSingleMetric(name);
     const raft = member.raft;
     new Gauge({ name: 'etcd_server_has_leader', help: 'Whether or not a leader exists. 1 is existence, 0 is not.', registers: [r], collect() { this.set(member.hasLeader ? 1 : 0); } });
     new Gauge({ name: 'etcd_server_is_leader', help: 'Whether or not this member is a leader. 1 if is, 0 otherwise.', registers: [r], collect() { this.set(raft.isLeader ? 1 : 0); } });
