@@ -12,6 +12,8 @@ export interface Route {
 }
 
 const hdr = (m: Member) => header(m.header());
+/** etcd's Cluster service fills no revision into its headers. */
+const clusterHdr = (m: Member) => header(m.header(), 0);
 
 function memberJson(m: MemberInfo): Record<string, unknown> {
   return compact({ ID: hexToDecimal(m.id), name: m.name, peerURLs: m.peerUrls, clientURLs: m.clientUrls, isLearner: m.isLearner });
@@ -61,31 +63,31 @@ export const routes: Record<string, Route> = {
   },
 
   '/v3/cluster/member/list': {
-    handle: async (m) => compact({ header: hdr(m), members: m.memberList().map(memberJson) }),
+    handle: async (m) => compact({ header: clusterHdr(m), members: m.memberList().map(memberJson) }),
   },
   '/v3/cluster/member/add': {
     handle: async (m, b) => {
       const added = await m.memberAdd(b.strings('peerURLs'), b.bool('isLearner'));
-      return compact({ header: hdr(m), member: memberJson(added), members: m.memberList().map(memberJson) });
+      return compact({ header: clusterHdr(m), member: memberJson(added), members: m.memberList().map(memberJson) });
     },
   },
   '/v3/cluster/member/remove': {
     handle: async (m, b) => {
       await m.memberRemove(memberIdOf(b));
-      return compact({ header: hdr(m), members: m.memberList().map(memberJson) });
+      return compact({ header: clusterHdr(m), members: m.memberList().map(memberJson) });
     },
   },
   '/v3/cluster/member/update': {
     handle: async (m, b) => {
       await m.memberUpdate(memberIdOf(b), b.strings('peerURLs'));
-      return compact({ header: hdr(m), members: m.memberList().map(memberJson) });
+      return compact({ header: clusterHdr(m), members: m.memberList().map(memberJson) });
     },
   },
   '/v3/cluster/member/promote': {
     leaderOnly: true,
     handle: async (m, b) => {
       await m.memberPromote(memberIdOf(b));
-      return compact({ header: hdr(m), members: m.memberList().map(memberJson) });
+      return compact({ header: clusterHdr(m), members: m.memberList().map(memberJson) });
     },
   },
 
