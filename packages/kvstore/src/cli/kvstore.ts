@@ -10,6 +10,12 @@ import { MemberMetrics } from '../metrics/member-metrics.js';
 import { Member } from '../server/member.js';
 import { ConfigError, parseServerConfig } from './server-config.js';
 
+// `kvstore bench put|range|watch ...` is the load generator (src/bench), not a member.
+if (process.argv[2] === 'bench') {
+  const { benchMain } = await import('../bench/main.js');
+  process.exit(await benchMain(process.argv.slice(3)));
+}
+
 async function main(): Promise<void> {
   let config;
   try {
