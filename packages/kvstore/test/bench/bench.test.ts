@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
+import { LatencyRecorder } from '../../src/bench/latency-recorder.js';
 import { benchMain } from '../../src/bench/main.js';
 import { ProcessCluster } from '../cluster/process-cluster.js';
 
@@ -170,5 +171,28 @@ describe('kvstore bench flags', function () {
       expect(await benchMain(args, io), args.join(' ')).to.equal(1);
       expect(io.stderr.text).to.match(message);
     }
+  });
+});
+
+describe('LatencyRecorder', () => {
+  it('keeps exact extremes and mean, HDR percentiles, errors by message and a per-second series', () => {
+    const r = new LatencyRecorder(1000);
+    // Latencies of 1…100 ms; the first 66 end within second 0, the rest in second 1.
+    for (let i = 1; i <= 100; i++) r.record(1000 + 15 * i - i, 1000 + 15 * i);
+    r.recordError('etcdserver: request timed out', 3500, 3);
+    r.recordError('connect ECONNREFUSED', 4200);
+    const s = r.summary();
+    expect(s).to.include({ count: 100, fastestMs: 1, slowestMs: 100, averageMs: 50.5 });
+    expect(s.stddevMs).to.be.closeTo(28.866, 0.001);
+    expect(s.percentilesMs.p50).to.be.closeTo(50, 0.05);
+    expect(s.percentilesMs.p99).to.be.closeTo(99, 0.1);
+    expect(s.percentilesMs.max).to.equal(100);
+    expect(r.errors()).to.deep.equal({ 'etcdserver: request timed out': 3, 'connect ECONNREFUSED': 1 });
+    expect(r.series().map((p) => [p.second, p.requests, p.errors])).to.deep.equal([
+      [0, 66, 0],
+      [1, 34, 0],
+      [2, 0, 3],
+      [3, 0, 1],
+    ]);
   });
 });
