@@ -42,12 +42,11 @@ const SORT_TARGETS: Record<string, string> = { CREATE: 'CREATE', KEY: 'KEY', MOD
 export function registerKv(program: Command, register: Register): void {
   register(program, 'put', async (ctx, args, f) => {
     let [key, value] = args;
-    if (key === undefined) throw badArgs('put command needs 1 argument and input from stdin or 2 arguments');
+    if (key === undefined || args.length > 2) throw badArgs('put command needs 1 argument and input from stdin or 2 arguments');
+    if (!/^[0-9a-fA-F]+$/.test(f.lease)) throw badArgs(`bad lease ID (${f.lease}), expecting ID in Hex`);
+    const lease = BigInt(`0x${f.lease}`);
     if (value === undefined && !f.ignoreValue) value = await readStdin(ctx.io.stdin);
-    if (args.length > 2) throw badArgs('put command needs 1 argument and input from stdin or 2 arguments');
-    const lease = f.lease ? BigInt(`0x${f.lease}`).toString() : undefined;
-    if (f.lease && !/^[0-9a-fA-F]+$/.test(f.lease)) throw badArgs(`bad lease ID (${f.lease}), expecting ID in Hex`);
-    const resp = await ctx.client.call('/v3/kv/put', { key: b64(key), value: value === undefined ? undefined : b64(value), lease, prev_kv: f.prevKv || undefined, ignore_value: f.ignoreValue || undefined, ignore_lease: f.ignoreLease || undefined });
+    const resp = await ctx.client.call('/v3/kv/put', { key: b64(key), value: value === undefined ? undefined : b64(value), lease: lease === 0n ? undefined : lease.toString(), prev_kv: f.prevKv || undefined, ignore_value: f.ignoreValue || undefined, ignore_lease: f.ignoreLease || undefined });
     show(ctx, resp, () => simplePut(resp, ctx.globals.hex), () => fieldsPut(resp));
   })
     .description('Puts the given key into the store')

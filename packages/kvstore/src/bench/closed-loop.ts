@@ -1,6 +1,6 @@
 import { errorMessage } from './gateway-client.js';
-import type { LatencyRecorder } from './latency-recorder.js';
-import type { Progress } from './progress.js';
+import { LatencyRecorder } from './latency-recorder.js';
+import { startProgress, type Progress } from './progress.js';
 
 /** One request of a run: `i` is its sequence number (0 … total-1), `client` the loop that sends it. */
 export type Operation = (i: number, client: number) => Promise<void>;
@@ -47,4 +47,18 @@ export async function runClosedLoop(o: ClosedLoopOptions): Promise<{ elapsedMs: 
   };
   await Promise.all(Array.from({ length: Math.min(o.clients, o.total) }, (_, c) => loop(c)));
   return { elapsedMs: performance.now() - started };
+}
+
+/** A closed-loop run with its own recorder and progress bar: what put and range measure. */
+export async function measure(
+  label: string,
+  o: { readonly total: number; readonly clients: number; readonly signal?: AbortSignal },
+  op: Operation,
+): Promise<{ startedAt: Date; recorder: LatencyRecorder; elapsedMs: number }> {
+  const startedAt = new Date();
+  const recorder = new LatencyRecorder(performance.now());
+  const progress = startProgress(label, o.total);
+  const { elapsedMs } = await runClosedLoop({ total: o.total, clients: o.clients, recorder, progress, signal: o.signal, op });
+  progress.stop();
+  return { startedAt, recorder, elapsedMs };
 }

@@ -1,9 +1,7 @@
-import { runClosedLoop } from './closed-loop.js';
+import { measure } from './closed-loop.js';
 import { GatewayClient, findLeaderEndpoint } from './gateway-client.js';
 import { KeySpace, randomValueBase64 } from './key-space.js';
-import { LatencyRecorder } from './latency-recorder.js';
 import type { PutOptions } from './options.js';
-import { startProgress } from './progress.js';
 import type { WorkloadResult } from './workload-result.js';
 
 /**
@@ -16,20 +14,9 @@ export async function runPut(o: PutOptions, signal?: AbortSignal): Promise<Workl
     const leader = o.targetLeader ? await findLeaderEndpoint(client) : undefined;
     const keys = new KeySpace(o.keySpaceSize, o.keySize, o.sequentialKeys);
     const value = randomValueBase64(o.valSize);
-    const startedAt = new Date();
-    const recorder = new LatencyRecorder(performance.now());
-    const progress = startProgress('put', o.total);
-    const { elapsedMs } = await runClosedLoop({
-      total: o.total,
-      clients: o.clients,
-      recorder,
-      progress,
-      signal,
-      op: async (i, c) => {
-        await client.post(leader ?? c % o.endpoints.length, '/v3/kv/put', { key: keys.keyBase64For(i), value });
-      },
+    const { startedAt, recorder, elapsedMs } = await measure('put', { total: o.total, clients: o.clients, signal }, async (i, c) => {
+      await client.post(leader ?? c % o.endpoints.length, '/v3/kv/put', { key: keys.keyBase64For(i), value });
     });
-    progress.stop();
     const stats: Record<string, string> = leader === undefined ? {} : { leader: o.endpoints[leader] };
     return { workload: 'put', startedAt, main: { title: 'Put', recorder, elapsedMs }, phases: [], stats };
   } finally {

@@ -1,9 +1,7 @@
-import { runClosedLoop } from './closed-loop.js';
+import { measure } from './closed-loop.js';
 import { GatewayClient } from './gateway-client.js';
 import { KeySpace } from './key-space.js';
-import { LatencyRecorder } from './latency-recorder.js';
 import type { RangeOptions } from './options.js';
-import { startProgress } from './progress.js';
 import type { WorkloadResult } from './workload-result.js';
 
 /**
@@ -22,24 +20,14 @@ export async function runRange(o: RangeOptions, signal?: AbortSignal): Promise<W
     const serializable = o.consistency === 's';
     let kvsReturned = 0;
     let emptyResponses = 0;
-    const startedAt = new Date();
-    const recorder = new LatencyRecorder(performance.now());
-    const progress = startProgress(`range (${serializable ? 'serializable' : 'linearizable'})`, o.total);
-    const { elapsedMs } = await runClosedLoop({
-      total: o.total,
-      clients: o.clients,
-      recorder,
-      progress,
-      signal,
-      op: async (i, c) => {
-        const body = fixed ?? { key: keys.keyBase64For(i) };
-        const res = await client.post(c % o.endpoints.length, '/v3/kv/range', { ...body, serializable: serializable || undefined });
-        const n = Array.isArray(res.kvs) ? res.kvs.length : 0;
-        kvsReturned += n;
-        if (n === 0) emptyResponses++;
-      },
+    const label = `range (${serializable ? 'serializable' : 'linearizable'})`;
+    const { startedAt, recorder, elapsedMs } = await measure(label, { total: o.total, clients: o.clients, signal }, async (i, c) => {
+      const body = fixed ?? { key: keys.keyBase64For(i) };
+      const res = await client.post(c % o.endpoints.length, '/v3/kv/range', { ...body, serializable: serializable || undefined });
+      const n = Array.isArray(res.kvs) ? res.kvs.length : 0;
+      kvsReturned += n;
+      if (n === 0) emptyResponses++;
     });
-    progress.stop();
     return {
       workload: 'range',
       startedAt,

@@ -213,7 +213,7 @@ export class Member {
   }
 
   header(revision = this.mvcc.currentRevision): ResponseHeader {
-    return { clusterId: this.clusterId, memberId: this.id, revision, raftTerm: this.raft.status().term };
+    return { clusterId: this.clusterId, memberId: this.id, revision, raftTerm: this.raft.term };
   }
 
   // ---- KV ----------------------------------------------------------------------------
@@ -401,6 +401,14 @@ export class Member {
       errors: [...this.sm.alarms.values()].map((a) => `memberID:${this.id} alarm:${a}`),
       isLearner: this.raft.confState().learners.includes(this.id),
     };
+  }
+
+  /** Where a follower sends what only the leader may answer; NoLeader while there is none. */
+  leaderClientUrl(): string {
+    const lead = this.raft.leaderId;
+    const url = lead ? this.sm.members.get(lead)?.clientUrls[0] : undefined;
+    if (!url) throw new EtcdError('NoLeader');
+    return url;
   }
 
   get hasLeader(): boolean {

@@ -75,10 +75,6 @@ export class WatchSession {
     this.watchers.clear();
   }
 
-  get watcherCount(): number {
-    return this.watchers.size;
-  }
-
   private create(c: WatchCreate): void {
     const current = this.source.revision;
     const refuse = (reason: string) => this.send({ revision: current, watchId: -1, created: true, canceled: true, cancelReason: reason, events: [] });

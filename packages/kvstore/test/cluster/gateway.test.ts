@@ -140,6 +140,8 @@ describe('kvstore cluster: the JSON gateway', function () {
 
   it('streams a snapshot: a consistent copy of the data, checked by its SHA-256', async () => {
     for (let i = 0; i < 50; i++) await gw(url(0), '/v3/kv/put', { key: b64(`snap/${i}`), value: b64('v'.repeat(2000)) });
+    // A linearizable read: member 1 has applied every put before it copies its state.
+    await gw(url(1), '/v3/kv/range', { key: b64('snap/0'), keys_only: true });
     const res = await request(`${url(1)}/v3/maintenance/snapshot`, { method: 'POST', body: '{}' });
     const lines = (await res.body.text()).trim().split('\n').map((l) => JSON.parse(l).result);
     expect(lines.length).to.be.greaterThan(1);

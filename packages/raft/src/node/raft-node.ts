@@ -294,6 +294,11 @@ export class RaftNode<R = unknown> {
     return { ...this.core.status(), lastIndex: this.core.lastIndex, snapshotIndex: this.snapshotIndex };
   }
 
+  /** The current term, without building a full status (it is read for every response header). */
+  get term(): number {
+    return this.core.term;
+  }
+
   get leaderId(): NodeId {
     return this.core.lead;
   }

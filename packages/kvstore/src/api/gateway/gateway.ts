@@ -118,10 +118,7 @@ export class Gateway {
 
   /** Lease TTLs are the leader's business: pass them on, as etcd's followers do. */
   private async forwardToLeader(path: string, raw: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const lead = this.member.raft.leaderId;
-    const target = lead ? this.member.sm.members.get(lead)?.clientUrls[0] : undefined;
-    if (!target) throw new EtcdError('NoLeader');
-    const upstream = await request(`${target}${path}`, { method: 'POST', body: raw, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' } });
+    const upstream = await request(`${this.member.leaderClientUrl()}${path}`, { method: 'POST', body: raw, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' } });
     const text = Buffer.from(await upstream.body.arrayBuffer());
     res.writeHead(upstream.statusCode, { 'content-type': String(upstream.headers['content-type'] ?? 'application/json') });
     res.end(text);

@@ -44,10 +44,7 @@ export function serveKeepAlive(member: Member, req: IncomingMessage, res: Server
 
 async function keepAlive(member: Member, id: bigint): Promise<Record<string, unknown>> {
   if (member.raft.isLeader) return compact({ header: header(member.header()), ID: i64(id), TTL: i64(member.leaseKeepAlive(id)) });
-  const lead = member.raft.leaderId;
-  const target = lead ? member.sm.members.get(lead)?.clientUrls[0] : undefined;
-  if (!target) throw new EtcdError('NoLeader');
-  const upstream = await request(`${target}/v3/lease/keepalive`, { method: 'POST', body: JSON.stringify({ ID: id.toString() }) });
+  const upstream = await request(`${member.leaderClientUrl()}/v3/lease/keepalive`, { method: 'POST', body: JSON.stringify({ ID: id.toString() }) });
   const text = await upstream.body.text();
   const line = JSON.parse(text.split('\n')[0] || '{}') as { result?: Record<string, unknown>; error?: string; message?: string; code?: number };
   if (!line.result) throw new EtcdError('NoLeader', line.message ?? line.error ?? 'etcdserver: no leader');
