@@ -22,11 +22,19 @@ interface Generation {
 export class KeyIndex {
   private generations: Generation[] = [];
 
-  /** A copy to restore if a write is abandoned halfway (a txn that fails). */
-  clone(): KeyIndex {
-    const copy = new KeyIndex();
-    copy.generations = this.generations.map((g) => ({ revs: [...g.revs], tombstone: g.tombstone }));
-    return copy;
+  /**
+   * Undoes every change made at revision `main` or later. Writes only append (a revision to
+   * the last generation, a tombstone ending it, a new generation), so they all sit at the
+   * tail: an abandoned write is undone in time proportional to what it wrote, not to the
+   * key's history.
+   */
+  rollback(main: number): void {
+    for (let last = this.generations.at(-1); last; last = this.generations.at(-1)) {
+      if (last.tombstone && last.tombstone.main >= main) last.tombstone = undefined;
+      while (last.revs.length > 0 && last.revs[last.revs.length - 1].main >= main) last.revs.pop();
+      if (last.revs.length > 0) return;
+      this.generations.pop();
+    }
   }
 
   put(rev: Revision): void {

@@ -254,14 +254,14 @@ export class MvccStore {
    * A write at the next main revision. Reads inside it (txn ranges and compares) see its
    * own writes; the revision is only taken if something was written. A write that fails
    * halfway (a txn whose later op is invalid) is undone entirely: the batch only receives
-   * its operations at commit, and the touched keys' indexes are restored.
+   * its operations at commit, and the touched keys' indexes are rolled back.
    */
   private beginWrite(batch: WriteBatch) {
     const main = this.current + 1;
     const records: RevisionRecord[] = [];
     const events: KvEvent[] = [];
     const ops: [Uint8Array, Uint8Array][] = [];
-    const before = new Map<string, KeyIndex | undefined>();
+    const touched = new Set<string>();
     const bytesBefore = this.bytes;
     const store = this;
     this.revisions.set(main, records);
@@ -269,7 +269,7 @@ export class MvccStore {
       const rev = { main, sub: records.length };
       records.push(rec);
       let ki = store.index.get(key);
-      if (!before.has(key)) before.set(key, ki?.clone());
+      touched.add(key);
       if (!ki) {
         ki = new KeyIndex();
         store.index.set(key, ki);
@@ -280,9 +280,10 @@ export class MvccStore {
       ops.push([revisionKey(rev), encodeRecord(rec)]);
     };
     const abort = () => {
-      for (const [key, ki] of before) {
-        if (ki) store.index.set(key, ki);
-        else store.index.delete(key);
+      for (const key of touched) {
+        const ki = store.index.get(key)!;
+        ki.rollback(main);
+        if (ki.isEmpty) store.index.delete(key);
       }
       store.revisions.delete(main);
       store.bytes = bytesBefore;

@@ -227,6 +227,23 @@ describe('mvcc store', () => {
       expect(m.hashKV().hash).to.equal(before);
       expect(put(m, 'next', 'x')).to.equal(3);
     });
+
+    it('undoes writes to existing keys too: a new version and a deletion are rolled back', () => {
+      const m = new MvccStore();
+      put(m, 'k', 'v1');
+      put(m, 'k', 'v2');
+      put(m, 'd', 'x');
+      const before = m.hashKV().hash;
+      const failing = { success: [{ requestPut: { key: b('k'), value: b('v3') } }, { requestDeleteRange: { key: b('d') } }, { requestPut: { key: b('absent'), ignoreLease: true } }] };
+      expect(code(() => m.txn(new Batch(), failing))).to.equal('KeyNotFound');
+      expect(m.hashKV().hash).to.equal(before);
+      expect(s(m.get(b('k'))!.value)).to.equal('v2');
+      expect(m.get(b('k'))!.version).to.equal(2);
+      expect(s(m.get(b('d'))!.value)).to.equal('x');
+      expect(m.range({ key: b('k'), revision: 2 }).kvs.map((kv) => s(kv.value))).to.deep.equal(['v1']);
+      expect(put(m, 'k', 'v3')).to.equal(5);
+      expect(m.get(b('k'))!.version).to.equal(3);
+    });
   });
 
   describe('compaction', () => {
