@@ -19,17 +19,18 @@ export enum GrpcCode {
   Unauthenticated = 16,
 }
 
-/** The HTTP status grpc-gateway answers with for each gRPC code. */
+/** The HTTP status grpc-gateway v1.9 (etcd 3.4's) answers with for each gRPC code. */
 export function httpStatusOf(code: GrpcCode): number {
   switch (code) {
     case GrpcCode.OK:
       return 200;
     case GrpcCode.Canceled:
-      return 499;
+      return 408;
     case GrpcCode.InvalidArgument:
     case GrpcCode.OutOfRange:
-    case GrpcCode.FailedPrecondition:
       return 400;
+    case GrpcCode.FailedPrecondition:
+      return 412;
     case GrpcCode.DeadlineExceeded:
       return 504;
     case GrpcCode.NotFound:

@@ -132,7 +132,8 @@ export class MvccStore {
     if (rev < this.compacted) throw new EtcdError('Compacted');
     const sortOrder = req.sortOrder ?? SortOrder.NONE;
     const sortTarget = req.sortTarget ?? SortTarget.KEY;
-    if (!(sortOrder in SortOrder) || !(sortTarget in SortTarget)) throw new EtcdError('InvalidSortOption');
+    // etcd 3.4 leaves an unknown order unsorted (and would crash on an unknown target).
+    if (!(sortTarget in SortTarget)) throw new EtcdError('InvalidSortOption');
     const filtered =
       (req.minModRevision ?? 0) !== 0 || (req.maxModRevision ?? 0) !== 0 || (req.minCreateRevision ?? 0) !== 0 || (req.maxCreateRevision ?? 0) !== 0;
     // Like etcd 3.4: sorting and revision filters need every match; otherwise fetch one
@@ -150,7 +151,7 @@ export class MvccStore {
 
     if (filtered) kvs = kvs.filter((kv) => passesFilters(kv, req));
     const order = sortTarget !== SortTarget.KEY && sortOrder === SortOrder.NONE ? SortOrder.ASCEND : sortOrder;
-    if (order !== SortOrder.NONE) sortKvs(kvs, sortTarget, order);
+    if (order === SortOrder.ASCEND || order === SortOrder.DESCEND) sortKvs(kvs, sortTarget, order);
     let more = false;
     if (limit > 0 && kvs.length > limit) {
       kvs = kvs.slice(0, limit);

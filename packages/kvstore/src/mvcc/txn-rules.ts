@@ -56,10 +56,14 @@ function writesOf(ops: readonly RequestOp[], maxOps: number): Writes {
   return { puts, deletes };
 }
 
-/** Applies one compare to a key's current value (a missing key is all zeros, except for VALUE). */
+/**
+ * Applies one compare to a key's current value (a missing key is all zeros, except for
+ * VALUE). Unknown enum numbers pass the gateway; as in etcd 3.4, an unknown target
+ * compares as equal and an unknown result holds.
+ */
 export function compareMatches(c: Compare, kv: KeyValue | undefined): boolean {
   if (!kv && c.target === CompareTarget.VALUE) return false;
-  let cmp: number;
+  let cmp = 0;
   switch (c.target) {
     case CompareTarget.VERSION:
       cmp = Math.sign((kv?.version ?? 0) - (c.version ?? 0));
@@ -89,5 +93,7 @@ export function compareMatches(c: Compare, kv: KeyValue | undefined): boolean {
       return cmp > 0;
     case CompareResult.LESS:
       return cmp < 0;
+    default:
+      return true;
   }
 }

@@ -201,7 +201,8 @@ export class Member {
       return m.mvcc.compactedRevision;
     },
     eventsSince: (key, rangeEnd, from, to) => m.mvcc.eventsSince(key, rangeEnd, from, to),
-    valueBefore: (key, revision) => m.mvcc.range({ key, revision: revision - 1 }).kvs[0],
+    // Compaction may have taken the value before the first replayed revision: then there is none to give.
+    valueBefore: (key, revision) => (revision - 1 < m.mvcc.compactedRevision ? undefined : m.mvcc.range({ key, revision: revision - 1 }).kvs[0]),
     subscribe: (listener) => {
       m.eventListeners.add(listener);
       return () => m.eventListeners.delete(listener);

@@ -82,7 +82,6 @@ export class WatchSession {
     const key = c.key.byteLength === 0 ? Uint8Array.of(0) : c.key;
     const fromKey = c.rangeEnd.byteLength === 1 && c.rangeEnd[0] === 0;
     if (c.rangeEnd.byteLength > 0 && !fromKey && toKey(key) >= toKey(c.rangeEnd)) return refuse('mvcc: watcher range is empty');
-    if (c.startRevision < 0) return refuse(new EtcdError('Compacted').message);
     let id = c.watchId;
     if (id === 0) {
       while (this.watchers.has(this.nextAutoId)) this.nextAutoId++;
@@ -90,10 +89,11 @@ export class WatchSession {
     } else if (this.watchers.has(id) || id < 0) {
       return refuse('mvcc: duplicate watch ID provided on the WatchStream');
     }
-    const w: Watcher = { id, create: { ...c, key }, matches: keyRangeOf(key, c.rangeEnd), next: c.startRevision > 0 ? c.startRevision : current + 1 };
+    const w: Watcher = { id, create: { ...c, key }, matches: keyRangeOf(key, c.rangeEnd), next: c.startRevision !== 0 ? c.startRevision : current + 1 };
     this.watchers.set(id, w);
     this.opts.onWatcherCount?.(1);
     this.send({ revision: current, watchId: id, created: true, events: [] });
+    // A negative start is below any compacted revision: created, then cancelled (etcd 3.4).
     if (w.next <= current && !this.paused) this.catchUp(w, current);
   }
 

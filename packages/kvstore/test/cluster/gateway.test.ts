@@ -63,9 +63,9 @@ describe('kvstore cluster: the JSON gateway', function () {
 
   it("answers bad input with etcd's error codes and messages, and keeps serving", async () => {
     const cases: [string, unknown, number, RegExp][] = [
-      ['/v3/kv/put', '{not json', 400, /invalid character/],
+      ['/v3/kv/put', '{not json', 400, /^invalid character 'n' looking for beginning of object key string$/],
       ['/v3/kv/put', { key: '***', value: b64('x') }, 400, /illegal base64 data at input byte 0/],
-      ['/v3/kv/range', { key: b64('k'), sort_order: 'SIDEWAYS' }, 400, /unknown enum value/],
+      ['/v3/kv/range', { key: b64('k'), sort_order: 'SIDEWAYS' }, 400, /^unknown value "SIDEWAYS" for enum etcdserverpb.RangeRequest_SortOrder$/],
       ['/v3/kv/put', { value: b64('x') }, 400, /^etcdserver: key is not provided$/],
       ['/v3/kv/range', { key: b64('k'), revision: '999999' }, 400, /^etcdserver: mvcc: required revision is a future revision$/],
       ['/v3/kv/put', { key: b64('k'), value: b64('v'), lease: '12345' }, 404, /^etcdserver: requested lease not found$/],
@@ -92,6 +92,18 @@ describe('kvstore cluster: the JSON gateway', function () {
     }
     const still = await gw(url(0), '/v3/kv/put', { key: b64('after-errors'), value: b64('ok') });
     expect(still.status).to.equal(200);
+  });
+
+  it('answers paths and methods no route serves in plain text, as Go’s HTTP server does', async () => {
+    const answer = async (path: string, method = 'POST') => {
+      const res = await request(`${url(0)}${path}`, { method, body: method === 'POST' ? '{}' : undefined });
+      return { status: res.statusCode, type: res.headers['content-type'], text: await res.body.text(), cors: res.headers['access-control-allow-origin'] };
+    };
+    const plain = 'text/plain; charset=utf-8';
+    expect(await answer('/v3/kv/nosuch')).to.deep.equal({ status: 404, type: plain, text: 'Not Found\n', cors: '*' });
+    expect(await answer('/nosuch')).to.deep.equal({ status: 404, type: plain, text: '404 page not found\n', cors: '*' });
+    expect(await answer('/v3/kv/range', 'GET')).to.deep.equal({ status: 405, type: plain, text: 'Method Not Allowed\n', cors: '*' });
+    expect((await answer('/v3/kv/range', 'OPTIONS')).status).to.equal(200);
   });
 
   it('leases: keys go with a revoked lease, in one revision; keep-alive and time-to-live work on any member', async () => {

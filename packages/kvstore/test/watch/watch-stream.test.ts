@@ -147,16 +147,22 @@ describe('kvstore: watch and keep-alive streams on the gateway', function () {
     expect(r.map((x) => [x.ID, x.TTL])).to.deep.equal([...Array(3).fill([grant.body.ID, '30']), ['12345', undefined]]);
   });
 
-  it('refuses a bad first request with an error response, and a bad later one with an error line', async () => {
+  it('fails the call on an undecodable first request (500, Unknown); after a bad later one the watches go on', async () => {
     const bad = await gw(url(0), '/v3/watch', { create_request: { key: '!!' } });
-    expect(bad.status).to.equal(400);
-    expect(bad.body.code).to.equal(3);
+    expect(bad.status).to.equal(500);
+    expect(bad.body).to.deep.include({ code: 2, message: 'illegal base64 data at input byte 0' });
     const w = open(0);
     w.send({ create_request: { key: b64('bad/a') } });
     await w.until((r) => r.length === 1);
     w.send({ create_request: { filters: ['NOSUCH'] } });
-    const r = await w.until(() => w.done);
-    expect(r[1].error).to.include({ grpc_code: 3, http_code: 400 });
-    expect(r[1].error.message).to.contain('unknown enum value');
+    w.send({ create_request: { key: b64('bad/ignored') } });
+    await put('bad/ignored', 'x');
+    const rev = await put('bad/a', 'still watched');
+    const r = await w.until((results) => results.some((x) => x.events));
+    expect(r.filter((x) => x.created)).to.have.length(1);
+    expect(eventsOf(r).map((e) => unb64(e.kv.value))).to.deep.equal(['still watched']);
+    expect(Number(eventsOf(r)[0].kv.mod_revision)).to.equal(rev);
+    expect(r.some((x) => x.error)).to.equal(false);
   });
+
 });

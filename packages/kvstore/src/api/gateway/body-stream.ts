@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { unpackMultiple } from 'msgpackr';
+import { StringDecoder } from 'node:string_decoder';
 import { EtcdError } from '../../errors/index.js';
+import { readJsonValue, skipWhitespace } from './go-json.js';
 
 /**
  * The request side of a streaming call (watch, lease keep-alive) on the gateway: a body
@@ -8,84 +10,100 @@ import { EtcdError } from '../../errors/index.js';
  * JSON decoder reads them (whitespace between values is optional), or concatenated
  * msgpack values. Each message is handed on as soon as it is complete.
  */
-export function readMessages(req: IncomingMessage, binary: boolean, limit: number, onMessage: (value: unknown) => void, onError: (err: EtcdError) => void): void {
+export function readMessages(req: IncomingMessage, binary: boolean, limit: number, onMessage: (value: unknown) => void, onError: (err: EtcdError, first: boolean) => void): void {
   const splitter = binary ? new MsgpackSplitter() : new JsonSplitter();
   let failed = false;
-  const fail = (err: EtcdError) => {
+  let handed = 0;
+  const fail = (err: unknown) => {
     if (failed) return;
     failed = true;
     req.removeAllListeners('data');
     req.resume();
-    onError(err);
+    onError(asEtcdError(err), handed === 0);
+  };
+  const hand = (values: unknown[]) => {
+    for (const value of values) {
+      if (failed) return;
+      onMessage(value);
+      handed++;
+    }
   };
   req.on('data', (chunk: Buffer) => {
     if (failed) return;
     try {
-      for (const value of splitter.push(chunk)) {
-        onMessage(value);
-        if (failed) return;
-      }
+      hand(splitter.push(chunk));
       if (splitter.pending > limit) fail(new EtcdError('RequestTooLarge'));
     } catch (err) {
-      fail(err instanceof EtcdError ? err : EtcdError.badRequest((err as Error).message));
+      fail(err);
     }
   });
   req.on('end', () => {
-    if (!failed && splitter.pending > 0) fail(EtcdError.badRequest(binary ? 'invalid msgpack: unexpected end of body' : 'unexpected EOF in JSON body'));
+    if (failed) return;
+    try {
+      hand(splitter.finish());
+    } catch (err) {
+      fail(err);
+    }
   });
 }
 
+/** A unary request's body: one JSON value, as Go's Decoder reads it (what follows is ignored); empty means `{}`. */
+export function parseJsonBody(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  const start = skipWhitespace(text, 0);
+  if (start < 0) return {};
+  try {
+    return (readJsonValue(text, start, true) as { value: unknown }).value;
+  } catch (err) {
+    throw asEtcdError(err);
+  }
+}
+
+const asEtcdError = (err: unknown): EtcdError => (err instanceof EtcdError ? err : EtcdError.badRequest((err as Error).message));
+
 interface Splitter {
   push(chunk: Buffer): unknown[];
+  /** The body has ended: what was held must be complete values. */
+  finish(): unknown[];
   /** Bytes held for a message not yet complete. */
   readonly pending: number;
 }
 
-/** Finds where each top-level JSON value ends by tracking depth outside strings. */
+/** Reads one JSON value after another, as a Go json.Decoder does on a stream. */
 class JsonSplitter implements Splitter {
+  private readonly decoder = new StringDecoder('utf8');
   private text = '';
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
-  private scanned = 0;
 
   get pending(): number {
-    return this.text.trim().length;
+    return this.text.length;
   }
 
   push(chunk: Buffer): unknown[] {
-    this.text += chunk.toString('utf8');
-    const out: unknown[] = [];
-    for (let i = this.scanned; i < this.text.length; i++) {
-      const c = this.text[i];
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === '\\') this.escaped = true;
-        else if (c === '"') this.inString = false;
-        continue;
-      }
-      if (c === '"') this.inString = true;
-      else if (c === '{' || c === '[') this.depth++;
-      else if (c === '}' || c === ']') {
-        if (--this.depth === 0) {
-          out.push(parseJson(this.text.slice(0, i + 1)));
-          this.text = this.text.slice(i + 1);
-          i = -1;
-        }
-      } else if (this.depth === 0 && !/\s/.test(c)) {
-        throw EtcdError.badRequest(`invalid character ${JSON.stringify(c)} looking for beginning of value`);
-      }
-    }
-    this.scanned = this.text.length;
-    return out;
+    this.text += this.decoder.write(chunk);
+    return this.take(false);
   }
-}
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw EtcdError.badRequest(`invalid character in JSON body: ${(err as Error).message}`);
+  finish(): unknown[] {
+    this.text += this.decoder.end();
+    return this.take(true);
+  }
+
+  private take(atEnd: boolean): unknown[] {
+    const out: unknown[] = [];
+    for (;;) {
+      const start = skipWhitespace(this.text, 0);
+      if (start < 0) {
+        this.text = '';
+        return out;
+      }
+      const r = readJsonValue(this.text, start, atEnd);
+      if ('incomplete' in r) {
+        this.text = this.text.slice(start);
+        return out;
+      }
+      out.push(r.value);
+      this.text = this.text.slice(r.end);
+    }
   }
 }
 
@@ -108,5 +126,10 @@ class MsgpackSplitter implements Splitter {
       this.buffered = this.buffered.subarray(e.lastPosition ?? 0);
       return e.values ?? [];
     }
+  }
+
+  finish(): unknown[] {
+    if (this.buffered.byteLength > 0) throw EtcdError.badRequest('invalid msgpack: unexpected end of body');
+    return [];
   }
 }

@@ -12,6 +12,7 @@ import { serveWatch } from './watch-stream.js';
 import { serveKeepAlive } from './keepalive-stream.js';
 import { serveSnapshot } from './snapshot-stream.js';
 import { serveHealth } from './health.js';
+import { parseJsonBody } from './body-stream.js';
 
 export interface GatewayOptions {
   readonly host: string;
@@ -61,6 +62,12 @@ export class Gateway {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of CORS_HEADERS) res.setHeader(name, value);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(200, { 'content-length': 0 });
+      res.end();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://gateway');
     const path = url.pathname.replace(/^\/v3beta\//, '/v3/');
     if (path === '/metrics') {
@@ -72,9 +79,11 @@ export class Gateway {
     if (path === '/health' || path === '/livez' || path === '/readyz' || path.startsWith('/readyz/') || path.startsWith('/livez/')) {
       return serveHealth(this.member, path, url.searchParams, req.method ?? 'GET', res);
     }
-    if (req.method !== 'POST' || !path.startsWith('/v3/')) {
-      return reply(res, 404, { error: 'Not Found', code: 5, message: 'Not Found' }, false);
-    }
+    if (!path.startsWith('/v3/')) return plainText(res, 404, '404 page not found');
+    const streams = path === '/v3/watch' || path === '/v3/lease/keepalive' || path === '/v3/maintenance/snapshot';
+    const route: Route | undefined = routes[path];
+    if (!route && !streams) return plainText(res, 404, 'Not Found');
+    if (req.method !== 'POST') return plainText(res, 405, 'Method Not Allowed');
     const binary = (req.headers['content-type'] ?? '').includes('application/msgpack');
     // Base64 inflates bytes by a third; the exact limit is checked on the proposal itself.
     const limit = Math.ceil((this.opts.maxRequestBytes * 4) / 3) + 512 * 1024;
@@ -87,16 +96,14 @@ export class Gateway {
     const raw = await readBody(req, limit);
     let parsed: unknown;
     try {
-      parsed = raw.length === 0 ? {} : binary ? msgpack.unpack(raw) : JSON.parse(raw.toString('utf8'));
+      parsed = raw.length === 0 ? {} : binary ? msgpack.unpack(raw) : parseJsonBody(raw);
     } catch (err) {
-      throw EtcdError.badRequest(binary ? `invalid msgpack: ${(err as Error).message}` : `invalid character in JSON body: ${(err as Error).message}`);
+      throw err instanceof EtcdError ? err : EtcdError.badRequest(`invalid msgpack: ${(err as Error).message}`);
     }
     const body = JsonFields.of(parsed);
-    const route: Route | undefined = routes[path];
-    if (!route) return reply(res, 404, { error: 'Not Found', code: 5, message: 'Not Found' }, binary);
-    if (route.leaderOnly && !this.member.raft.isLeader) return this.forwardToLeader(path, raw, req, res);
+    if (route!.leaderOnly && !this.member.raft.isLeader) return this.forwardToLeader(path, raw, req, res);
     try {
-      reply(res, 200, await route.handle(this.member, body), binary);
+      reply(res, 200, await route!.handle(this.member, body), binary);
     } catch (err) {
       if (!(err instanceof EtcdError)) this.opts.metrics.proposalsFailed.inc();
       this.fail(res, err as Error, binary);
@@ -134,8 +141,22 @@ export class Gateway {
       res.end();
       return;
     }
-    reply(res, httpStatusOf(e.grpcCode), { error: e.message, code: e.grpcCode, message: e.message }, binary);
+    reply(res, httpStatusOf(e.grpcCode), { error: e.message, message: e.message, code: e.grpcCode }, binary);
   }
+}
+
+/** etcd's client URL answers every origin (its --cors default). */
+const CORS_HEADERS: [string, string][] = [
+  ['access-control-allow-headers', 'accept, content-type, authorization'],
+  ['access-control-allow-methods', 'POST, GET, OPTIONS, PUT, DELETE'],
+  ['access-control-allow-origin', '*'],
+];
+
+/** Go's http.Error: the status text as plain text, for requests no API route matches. */
+function plainText(res: ServerResponse, status: number, text: string): void {
+  const body = `${text}\n`;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 function reply(res: ServerResponse, status: number, body: unknown, binary: boolean): void {

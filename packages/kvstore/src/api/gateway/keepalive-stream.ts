@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'undici';
-import { EtcdError } from '../../errors/index.js';
+import { EtcdError, GrpcCode } from '../../errors/index.js';
 import type { Member } from '../../server/member.js';
 import { readMessages } from './body-stream.js';
 import { JsonFields, compact, i64 } from './json-fields.js';
@@ -11,7 +11,9 @@ import { StreamWriter } from './stream-writer.js';
  * POST /v3/lease/keepalive: a stream of LeaseKeepAliveRequests, each answered in order
  * with the lease's TTL (0 for a lease that no longer exists, as etcd answers). Only the
  * leader tracks expiry, so a follower passes each request on to it. The response ends
- * once the client has finished sending and every request is answered.
+ * once the client has finished sending and every request is answered. As with etcd 3.4's
+ * gateway, a first request that cannot be decoded fails the call (500, Unknown), and a
+ * later one ends the requests as if the client had finished.
  */
 export function serveKeepAlive(member: Member, req: IncomingMessage, res: ServerResponse, binary: boolean, limit: number): void {
   const out = new StreamWriter(res, binary);
@@ -37,9 +39,13 @@ export function serveKeepAlive(member: Member, req: IncomingMessage, res: Server
         }
       });
     },
-    fail,
+    (err, first) => {
+      if (first) fail(new EtcdError('BadRequest', err.message, GrpcCode.Unknown));
+      else finish();
+    },
   );
-  req.on('end', () => void answered.then(() => !failed && res.end()));
+  const finish = () => void answered.then(() => !failed && res.end());
+  req.on('end', finish);
 }
 
 async function keepAlive(member: Member, id: bigint): Promise<Record<string, unknown>> {

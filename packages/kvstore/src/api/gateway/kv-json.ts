@@ -30,8 +30,8 @@ export function rangeRequest(f: JsonFields): RangeRequest {
     rangeEnd: f.bytes('range_end'),
     limit: f.int('limit'),
     revision: f.int('revision'),
-    sortOrder: f.enumOf('sort_order', SortOrder),
-    sortTarget: f.enumOf('sort_target', SortTarget),
+    sortOrder: f.enumOf('sort_order', SortOrder, 'RangeRequest_SortOrder'),
+    sortTarget: f.enumOf('sort_target', SortTarget, 'RangeRequest_SortTarget'),
     serializable: f.bool('serializable'),
     keysOnly: f.bool('keys_only'),
     countOnly: f.bool('count_only'),
@@ -59,8 +59,8 @@ export function deleteRangeRequest(f: JsonFields): DeleteRangeRequest {
 
 function compare(f: JsonFields): Compare {
   return {
-    result: f.enumOf('result', CompareResult),
-    target: f.enumOf('target', CompareTarget),
+    result: f.enumOf('result', CompareResult, 'Compare_CompareResult'),
+    target: f.enumOf('target', CompareTarget, 'Compare_CompareTarget'),
     key: f.bytes('key'),
     rangeEnd: f.bytes('range_end'),
     version: f.int('version'),
@@ -131,8 +131,9 @@ function responseOp(op: ResponseOp): Record<string, unknown> {
     const r = op.responseDeleteRange;
     return { response_delete_range: compact({ header: inner(r.revision), deleted: i64(r.deleted), prev_kvs: r.prevKvs.map(keyValue) }) };
   }
+  // etcd gives a nested txn's response an empty header.
   const r = op.responseTxn;
-  return { response_txn: compact({ header: inner(r.revision), succeeded: r.succeeded, responses: r.responses.map(responseOp) }) };
+  return { response_txn: compact({ header: {}, succeeded: r.succeeded, responses: r.responses.map(responseOp) }) };
 }
 
 export function txnResponse(h: ResponseHeader, r: TxnResult): Record<string, unknown> {

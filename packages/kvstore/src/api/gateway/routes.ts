@@ -19,7 +19,7 @@ function memberJson(m: MemberInfo): Record<string, unknown> {
   return compact({ ID: hexToDecimal(m.id), name: m.name, peerURLs: m.peerUrls, clientURLs: m.clientUrls, isLearner: m.isLearner });
 }
 
-const memberIdOf = (f: JsonFields) => decimalToHex(f.bigint('ID'));
+const memberIdOf = (f: JsonFields) => decimalToHex(f.bigint('ID', 'uint64'));
 const ALARMS = { NONE: 0, NOSPACE: 1, CORRUPT: 2 } as const;
 const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'] as const;
 const ALARM_ACTIONS = { GET: 0, ACTIVATE: 1, DEACTIVATE: 2 } as const;
@@ -126,15 +126,15 @@ export const routes: Record<string, Route> = {
   '/v3/maintenance/transfer-leadership': {
     leaderOnly: true,
     handle: async (m, b) => {
-      await m.moveLeader(decimalToHex(b.bigint('targetID')));
+      await m.moveLeader(decimalToHex(b.bigint('targetID', 'uint64')));
       return { header: hdr(m) };
     },
   },
   '/v3/maintenance/alarm': {
     handle: async (m, b) => {
-      const action = b.enumOf('action', ALARM_ACTIONS);
-      const alarm = ALARM_NAMES[b.enumOf('alarm', ALARMS)] as AlarmType;
-      const memberId = b.bigint('memberID') === 0n ? m.id : decimalToHex(b.bigint('memberID'));
+      const action = b.enumOf('action', ALARM_ACTIONS, 'AlarmRequest_AlarmAction');
+      const alarm = ALARM_NAMES[b.enumOf('alarm', ALARMS, 'AlarmType')] as AlarmType;
+      const memberId = b.bigint('memberID', 'uint64') === 0n ? m.id : decimalToHex(b.bigint('memberID', 'uint64'));
       if (action !== ALARM_ACTIONS.GET && alarm === 'NONE') throw EtcdError.badRequest('alarm: an alarm type is required');
       const list = await m.alarm(action === ALARM_ACTIONS.GET ? 'get' : action === ALARM_ACTIONS.ACTIVATE ? 'activate' : 'deactivate', memberId, alarm);
       return compact({ header: hdr(m), alarms: list.map(([id, a]) => compact({ memberID: hexToDecimal(id), alarm: a })) });

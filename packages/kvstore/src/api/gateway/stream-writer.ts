@@ -24,7 +24,7 @@ export class StreamWriter {
   error(err: EtcdError): void {
     const status = httpStatusOf(err.grpcCode);
     if (!this.res.headersSent) {
-      const body = { error: err.message, code: err.grpcCode, message: err.message };
+      const body = { error: err.message, message: err.message, code: err.grpcCode };
       this.res.writeHead(status, { 'content-type': this.contentType });
       this.res.end(this.binary ? msgpack.pack(body) : JSON.stringify(body));
       return;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EtcdError } from '../../errors/index.js';
+import { EtcdError, GrpcCode } from '../../errors/index.js';
 import type { Member } from '../../server/member.js';
 import { WatchSession, type WatchSessionOptions } from '../../watch/watch-session.js';
 import type { WatchCreate, WatchRequest, WatchResponse } from '../../watch/types.js';
@@ -13,6 +13,8 @@ const FILTERS = { NOPUT: 0, NODELETE: 1 } as const;
 /**
  * POST /v3/watch: the body is a stream of WatchRequests (create, cancel, progress), the
  * response a stream of `{"result": WatchResponse}` lines, both open until the client goes.
+ * As with etcd 3.4's gateway: a first request that cannot be decoded fails the call (500,
+ * Unknown); a later one ends reading requests while the watches already made go on.
  */
 export function serveWatch(member: Member, req: IncomingMessage, res: ServerResponse, binary: boolean, limit: number, opts: WatchSessionOptions): void {
   const out = new StreamWriter(res, binary);
@@ -22,15 +24,20 @@ export function serveWatch(member: Member, req: IncomingMessage, res: ServerResp
     req,
     binary,
     limit,
-    (value) => session.handle(watchRequest(JsonFields.of(value))),
-    (err) => {
+    (value) => {
+      const request = watchRequest(JsonFields.of(value));
+      if (request) session.handle(request);
+    },
+    (err, first) => {
+      if (!first) return;
       session.close();
-      out.error(err);
+      out.error(new EtcdError('BadRequest', err.message, GrpcCode.Unknown));
     },
   );
 }
 
-export function watchRequest(body: JsonFields): WatchRequest {
+/** A WatchRequest; one with none of its three requests set means nothing (etcd ignores it). */
+export function watchRequest(body: JsonFields): WatchRequest | undefined {
   if (body.has('create_request')) {
     const c = body.message('create_request');
     const create: WatchCreate = {
@@ -38,7 +45,8 @@ export function watchRequest(body: JsonFields): WatchRequest {
       rangeEnd: c.bytes('range_end'),
       startRevision: c.int('start_revision'),
       progressNotify: c.bool('progress_notify'),
-      filters: c.array('filters').map((_, i) => (c.enumAt('filters', i, FILTERS) === FILTERS.NOPUT ? 'NOPUT' : 'NODELETE')),
+      // etcd skips filter numbers it does not know.
+      filters: c.enums('filters', FILTERS, 'WatchCreateRequest_FilterType').flatMap((n) => (n === FILTERS.NOPUT ? ['NOPUT' as const] : n === FILTERS.NODELETE ? ['NODELETE' as const] : [])),
       prevKv: c.bool('prev_kv'),
       watchId: c.int('watch_id'),
       fragment: c.bool('fragment'),
@@ -47,7 +55,7 @@ export function watchRequest(body: JsonFields): WatchRequest {
   }
   if (body.has('cancel_request')) return { cancel: { watchId: body.message('cancel_request').int('watch_id') } };
   if (body.has('progress_request')) return { progress: true };
-  throw EtcdError.badRequest('a WatchRequest needs one of create_request, cancel_request, progress_request');
+  return undefined;
 }
 
 export function watchResponseJson(member: Member, r: WatchResponse): Record<string, unknown> {
