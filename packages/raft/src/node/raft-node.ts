@@ -397,13 +397,20 @@ export class RaftNode<R = unknown> {
     const { storage, transport, stateMachine: sm } = this.opts;
     if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.role);
 
+    // A leader's appends and heartbeats leave before its own write, so followers persist in
+    // parallel with it (Raft thesis 10.2.1; etcd does the same). Safe because the leader's
+    // own entries count towards a commit only once this loop has seen their acknowledgements,
+    // which it reads after the write below has finished.
+    const early = this.isLeader ? rd.messages.filter((m) => m.type === 'app' || m.type === 'heartbeat') : [];
+    if (early.length > 0) transport.send(early);
     if (rd.hardState || rd.entries.length > 0 || rd.snapshot) {
       const started = performance.now();
       await storage.save({ hardState: rd.hardState, entries: rd.entries, snapshot: rd.snapshot }, rd.mustSync);
       this.metrics.observePersist(performance.now() - started, rd.entries.length, rd.mustSync);
     }
-    // Only now may messages leave: votes and acknowledgements promise what is on disk.
-    if (rd.messages.length > 0) transport.send(rd.messages);
+    // Only now may the rest leave: votes and acknowledgements promise what is on disk.
+    const rest = early.length > 0 ? rd.messages.filter((m) => m.type !== 'app' && m.type !== 'heartbeat') : rd.messages;
+    if (rest.length > 0) transport.send(rest);
 
     if (rd.snapshot) {
       const { peers, snapshot } = unwrapSnapshot(rd.snapshot);

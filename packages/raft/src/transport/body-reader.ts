@@ -51,6 +51,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks, size));
     });
     req.once('error', fail);
-    req.once('close', () => fail(new BodyAbortedError()));
+    // 'close' follows every request; only one that closed before its end was aborted.
+    req.once('close', () => settled || fail(new BodyAbortedError()));
   });
 }
