@@ -5,6 +5,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// npm and npx put node_modules/.bin first on PATH, and the `etcdctl` there is ours: every
+// test that means the real etcdctl (or etcd) must not find it there.
+process.env.PATH = (process.env.PATH ?? '')
+  .split(':')
+  .filter((dir) => !dir.includes('node_modules'))
+  .join(':');
+
 const here = dirname(fileURLToPath(import.meta.url));
 export const OUR_ETCDCTL = join(here, '..', 'src', 'main.js');
 const KVSTORE = join(here, '..', '..', '..', 'kvstore', 'dist', 'src', 'cli', 'kvstore.js');
