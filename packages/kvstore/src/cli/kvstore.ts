@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import { createLogger } from '@flotilla/raft';
-import { Gateway } from '../api/gateway/gateway.js';
+import { ClientServer } from '../api/client-server.js';
 import { MemberMetrics } from '../metrics/member-metrics.js';
 import { Member } from '../server/member.js';
 import { ConfigError, parseServerConfig } from './server-config.js';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const metrics = new MemberMetrics(member);
   const gateways = config.listenClientUrls.map((u) => {
     const url = new URL(u);
-    return new Gateway(member, { host: url.hostname, port: Number(url.port), maxRequestBytes: config.maxRequestBytes, watchProgressNotifyIntervalMs: config.watchProgressNotifyIntervalMs, metrics, logger });
+    return new ClientServer(member, { host: url.hostname, port: Number(url.port), maxRequestBytes: config.maxRequestBytes, watchProgressNotifyIntervalMs: config.watchProgressNotifyIntervalMs, metrics, logger });
   });
   for (const g of gateways) logger.info('serving client requests', { url: await g.start() });
   const metricsServers = config.listenMetricsUrls.map((u) => {

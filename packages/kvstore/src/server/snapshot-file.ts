@@ -6,8 +6,12 @@ import { Packr } from 'msgpackr';
  * (MVCC history, leases, alarms, member attributes) in an envelope that says where it was
  * taken, followed by the SHA-256 of everything before it, as etcd appends a SHA-256 to its
  * database file. etcd's own files are bbolt databases; ours are not, and say so in `format`.
+ *
+ * Layout: the envelope's length (uint32, big-endian), the msgpack envelope, zeros up to a
+ * multiple of 512 bytes, the SHA-256. The real etcdctl accepts a download only when its size
+ * is a multiple of bbolt's 512-byte pages plus the 32-byte hash.
  */
-export const SNAPSHOT_FORMAT = 'flotilla-kvstore-snapshot/1';
+export const SNAPSHOT_FORMAT = 'flotilla-kvstore-snapshot/2';
 
 export interface SnapshotEnvelope {
   readonly format: typeof SNAPSHOT_FORMAT;
@@ -24,9 +28,14 @@ export interface SnapshotEnvelope {
 
 const packr = new Packr({ useRecords: false });
 const HASH_BYTES = 32;
+const PAGE_BYTES = 512;
+const LENGTH_BYTES = 4;
 
 export function encodeSnapshotFile(envelope: SnapshotEnvelope): Uint8Array {
-  const body = packr.pack(envelope);
+  const packed = packr.pack(envelope);
+  const body = Buffer.alloc(Math.ceil((LENGTH_BYTES + packed.byteLength) / PAGE_BYTES) * PAGE_BYTES);
+  body.writeUInt32BE(packed.byteLength, 0);
+  packed.copy(body, LENGTH_BYTES);
   const hash = createHash('sha256').update(body).digest();
   return new Uint8Array(Buffer.concat([body, hash]));
 }
@@ -46,7 +55,8 @@ export function decodeSnapshotFile(file: Uint8Array): SnapshotEnvelope {
   if (!createHash('sha256').update(body).digest().equals(want)) throw new SnapshotFileError('expected sha256 does not match the snapshot data (corrupt file?)');
   let envelope: SnapshotEnvelope;
   try {
-    envelope = packr.unpack(body) as SnapshotEnvelope;
+    const length = Buffer.from(body.buffer, body.byteOffset, body.byteLength).readUInt32BE(0);
+    envelope = packr.unpack(body.subarray(LENGTH_BYTES, LENGTH_BYTES + length)) as SnapshotEnvelope;
   } catch (err) {
     throw new SnapshotFileError(`unreadable snapshot: ${(err as Error).message}`);
   }

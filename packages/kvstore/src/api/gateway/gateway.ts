@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Packr } from 'msgpackr';
 import { request } from 'undici';
 import { silentLogger, type Logger } from '@flotilla/raft';
 import { EtcdError, httpStatusOf } from '../../errors/index.js';
 import type { MemberMetrics } from '../../metrics/member-metrics.js';
 import type { Member } from '../../server/member.js';
+import type { WatchSessionOptions } from '../../watch/watch-session.js';
 import { JsonFields } from './json-fields.js';
 import { routes, type Route } from './routes.js';
 import { serveWatch } from './watch-stream.js';
@@ -15,12 +15,10 @@ import { serveHealth } from './health.js';
 import { parseJsonBody } from './body-stream.js';
 
 export interface GatewayOptions {
-  readonly host: string;
-  readonly port: number;
   readonly maxRequestBytes: number;
   readonly metrics: MemberMetrics;
-  /** etcd's --experimental-watch-progress-notify-interval (default 10 minutes). */
-  readonly watchProgressNotifyIntervalMs?: number;
+  /** How watch streams behave; shared with gRPC's Watch. */
+  readonly watch: WatchSessionOptions;
   readonly logger?: Logger;
 }
 
@@ -30,10 +28,12 @@ const msgpack = new Packr({ useRecords: false });
  * etcd's HTTP/JSON gateway on the client URL (the /v3 API, /v3beta as an alias), with
  * /health, /livez, /readyz, /version and /metrics. Bodies are proto3 JSON, or msgpack with
  * the same shapes when the request says application/msgpack. Errors come back as the
- * 3.4 gateway sends them: {"error", "code", "message"} with the matching HTTP status.
+ * 3.4 gateway sends them: {"error", "message", "code"} with the matching HTTP status.
+ * It listens on nothing itself: the client URL's listener hands it HTTP/1.1 connections.
  */
 export class Gateway {
-  private readonly server: Server;
+  /** The HTTP/1.1 server that connections are handed to (it is never listening). */
+  readonly server: Server;
   private readonly log: Logger;
 
   constructor(
@@ -44,21 +44,6 @@ export class Gateway {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: Error) => this.fail(res, err, false));
     });
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.opts.port, this.opts.host, () => resolve());
-    });
-    const a = this.server.address() as AddressInfo;
-    return `http://${a.address}:${a.port}`;
-  }
-
-  async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -114,13 +99,7 @@ export class Gateway {
     const m = this.opts.metrics;
     m.watchStreams.inc();
     res.on('close', () => m.watchStreams.dec());
-    serveWatch(this.member, req, res, binary, limit, {
-      progressIntervalMs: this.opts.watchProgressNotifyIntervalMs ?? 10 * 60_000,
-      // etcd splits fragmented responses past the request limit plus gRPC's overhead allowance.
-      fragmentBytes: this.opts.maxRequestBytes + 512 * 1024,
-      onWatcherCount: (delta) => m.watchers.inc(delta),
-      onSlow: (delta) => m.slowWatchers.inc(delta),
-    });
+    serveWatch(this.member, req, res, binary, limit, this.opts.watch);
   }
 
   /** Lease TTLs are the leader's business: pass them on, as etcd's followers do. */

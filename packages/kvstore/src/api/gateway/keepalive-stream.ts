@@ -48,7 +48,8 @@ export function serveKeepAlive(member: Member, req: IncomingMessage, res: Server
   req.on('end', finish);
 }
 
-async function keepAlive(member: Member, id: bigint): Promise<Record<string, unknown>> {
+/** One keep-alive, answered by the leader (a follower asks it over the gateway). */
+export async function keepAlive(member: Member, id: bigint): Promise<Record<string, unknown>> {
   if (member.raft.isLeader) return compact({ header: header(member.header()), ID: i64(id), TTL: i64(member.leaseKeepAlive(id)) });
   const upstream = await request(`${member.leaderClientUrl()}/v3/lease/keepalive`, { method: 'POST', body: JSON.stringify({ ID: id.toString() }) });
   const text = await upstream.body.text();
