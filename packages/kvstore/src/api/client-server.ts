@@ -7,6 +7,7 @@ import type { Member } from '../server/member.js';
 import type { WatchSessionOptions } from '../watch/watch-session.js';
 import { Gateway } from './gateway/gateway.js';
 import { addEtcdServices } from './grpc/etcd-services.js';
+import { withRepairedAuthority } from './grpc/authority-rewriter.js';
 
 export interface ClientServerOptions {
   readonly host: string;
@@ -52,7 +53,7 @@ export class ClientServer {
     });
     addEtcdServices(this.grpcServer, member, { ...watch, logger, onInternalError: () => m.proposalsFailed.inc() });
     const injector = this.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-    this.injectGrpc = (socket) => injector.injectConnection(socket);
+    this.injectGrpc = (socket) => injector.injectConnection(withRepairedAuthority(socket));
     this.listener = createServer((socket) => this.route(socket));
   }
 

@@ -74,6 +74,7 @@ describe('gateway: request decoding in Go’s words', () => {
     expect(f({ limit: 12 }).int('limit')).to.equal(12);
     expect(f({ limit: null }).int('limit')).to.equal(0);
     expect(f({ minModRevision: 3 }).int('min_mod_revision'), 'lowerCamelCase').to.equal(3);
+    expect(f({ mod_revision: '9223372036854775807' }).int('mod_revision'), 'any int64, rounded past 2^53').to.equal(2 ** 63);
     expect(failure(() => f({ limit: true }).int('limit'))).to.equal('json: cannot unmarshal bool into Go value of type int64');
     expect(failure(() => f({ limit: new JsonNumber('1.5') }).int('limit'))).to.equal('json: cannot unmarshal number 1.5 into Go value of type int64');
     expect(failure(() => f({ TTL: 'abc' }).int('TTL'))).to.equal("invalid character 'a' looking for beginning of value");

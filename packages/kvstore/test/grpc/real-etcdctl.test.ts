@@ -117,6 +117,19 @@ describe('gRPC: the real etcdctl 3.4 against our three-member cluster', function
     expect(new Set(hashes).size).to.equal(1);
   });
 
+  it('--cluster and URL endpoints: etcdctl dials each member by its client URL', () => {
+    const one = cluster.members[0].clientUrl.replace('http://', '');
+    const run = (args: string[]) => spawnSync(ETCDCTL!, [`--endpoints=${one}`, ...args], { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' } });
+    const status = run(['endpoint', 'status', '--cluster']);
+    expect(status.status, status.stderr).to.equal(0);
+    expect(status.stdout.trim().split('\n').map((l) => l.split(', ')[0]).sort()).to.deep.equal(cluster.members.map((m) => m.clientUrl).sort());
+    const hashkv = run(['endpoint', 'hashkv', '--cluster']);
+    expect(hashkv.status, hashkv.stderr).to.equal(0);
+    expect(new Set(hashkv.stdout.trim().split('\n').map((l) => l.split(', ')[1])).size).to.equal(1);
+    const byUrl = spawnSync(ETCDCTL!, [`--endpoints=${cluster.members[1].clientUrl}`, 'defrag'], { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' } });
+    expect(byUrl.stdout).to.equal(`Finished defragmenting etcd member[${cluster.members[1].clientUrl}]\n`);
+  });
+
   it('snapshot save writes our snapshot file through the Maintenance stream', async () => {
     const file = join(dir, 'snap.db');
     const r = spawnSync(ETCDCTL!, [`--endpoints=${cluster.members[0].clientUrl.replace('http://', '')}`, 'snapshot', 'save', file], { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' } });

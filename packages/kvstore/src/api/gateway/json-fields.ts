@@ -45,10 +45,12 @@ export class JsonFields {
     return decodeBase64(v);
   }
 
+  /**
+   * An integer as a JavaScript number. Beyond 2^53 it is rounded: such a value is no
+   * revision, count or TTL the store can hold, and rounding keeps how it compares to them.
+   */
   int(name: string, type: GoIntType = 'int64'): number {
-    const n = this.bigint(name, type);
-    if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER)) throw cannotUnmarshal(`number ${n}`, type);
-    return Number(n);
+    return Number(this.bigint(name, type));
   }
 
   /** An integer that may exceed 2^53 (lease and member IDs). */
