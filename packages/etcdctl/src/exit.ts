@@ -5,8 +5,8 @@ export const enum Exit {
   BadConnection = 2,
   InvalidInput = 3,
   BadFeature = 4,
-  Interrupted = 6,
-  IO = 7,
+  Interrupted = 5,
+  IO = 6,
   BadArgs = 128,
 }
 
