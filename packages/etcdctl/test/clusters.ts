@@ -85,7 +85,7 @@ export class Cluster implements GoldenServer {
       const healthy = await Promise.all(
         this.clients.map(async (c) => {
           try {
-            const body = (await (await fetch(`http://${c}/health`)).json()) as { health: string };
+            const body = (await (await fetch(`http://${c}/health`, { signal: AbortSignal.timeout(2_000) })).json()) as { health: string };
             return body.health === 'true';
           } catch {
             return false;

@@ -114,8 +114,8 @@ export function goldenSession(title: string, session: readonly Step[], options: 
         this.skip();
       }
       const start = options.start ?? singleServer;
-      const started = await Promise.allSettled([start('ours'), start('etcd')]);
-      [ours, real] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+      // Each is kept as soon as it is up, so that `after` stops it even if the other never comes up.
+      const started = await Promise.allSettled([start('ours').then((s) => (ours = s)), start('etcd').then((s) => (real = s))]);
       const failed = started.find((s) => s.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
     });
