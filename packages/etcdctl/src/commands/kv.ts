@@ -21,7 +21,7 @@ function show(ctx: Context, resp: Json, simple: () => string, fields: () => stri
       return ctx.io.out(fields());
     case 'table':
     case 'protobuf':
-      throw new ExitError(Exit.BadFeature, `${ctx.format} is not supported as output format`);
+      throw new ExitError(Exit.BadFeature, `${ctx.format} not supported as output format`);
     default:
       return ctx.io.out(simple());
   }
@@ -63,10 +63,10 @@ export function registerKv(program: Command, register: Register): void {
     if (f.printValueOnly && ctx.format !== 'simple') throw badArgs('print-value-only is only for `--write-out=simple`');
     if (f.keysOnly && f.countOnly) throw badArgs('`--keys-only` and `--count-only` cannot be set at the same time, choose one');
     const order = f.order ? String(f.order).toUpperCase() : '';
-    if (order && order !== 'ASCEND' && order !== 'DESCEND') throw badArgs(`bad ordering ${f.order}`);
+    if (order && order !== 'ASCEND' && order !== 'DESCEND') throw new ExitError(Exit.BadFeature, `bad sort order ${f.order}`);
     const sortBy = f.sortBy ? SORT_TARGETS[String(f.sortBy).toUpperCase()] : undefined;
-    if (f.sortBy && !sortBy) throw badArgs(`bad sort target ${f.sortBy}`);
-    if (f.consistency !== 'l' && f.consistency !== 's') throw badArgs(`unknown consistency flag "${f.consistency}"`);
+    if (f.sortBy && !sortBy) throw new ExitError(Exit.BadFeature, `bad sort target ${f.sortBy}`);
+    if (f.consistency !== 'l' && f.consistency !== 's') throw new ExitError(Exit.BadFeature, `unknown consistency flag "${f.consistency}"`);
     const resp = await ctx.client.call('/v3/kv/range', {
       key: b64(key),
       range_end: rangeEnd(key, end, f.prefix, f.fromKey),
