@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Server, etcdctl, has, type Outcome } from './servers.js';
+import { Server, etcdctl, etcdctlAsync, has, type Outcome } from './servers.js';
 
 /**
  * One etcdctl invocation of a golden session. A `<NAME>` in args is the last value
@@ -123,15 +123,16 @@ export function goldenSession(title: string, session: readonly Step[], options: 
       await Promise.all([ours?.stop(), real?.stop()]);
     });
 
-    it('prints the same bytes and exits the same way, command by command', () => {
+    it('prints the same bytes and exits the same way, command by command', async () => {
       const servers = { ours: ours!, etcd: real! };
       const names = { ours: servers.ours.names(), etcd: servers.etcd.names() };
       const argValues = { ours: new Map<string, string>(), etcd: new Map<string, string>() };
       const differences: string[] = [];
       for (const step of session) {
-        const outcomes = (['etcd', 'ours'] as const).map((kind) => {
+        // The two sides share nothing but the step, so they run side by side.
+        const outcomes = await Promise.all((['etcd', 'ours'] as const).map(async (kind) => {
           const args = step.args.map((a) => a.replace(/<[A-Z0-9 ]+>/g, (name) => argValues[kind].get(name) ?? [...names[kind]].find(([, n]) => n === name)?.[0] ?? name));
-          const out = etcdctl(kind, servers[kind].endpoint, args, step.input);
+          const out = await etcdctlAsync(kind, servers[kind].endpoint, args, step.input);
           const granted = /lease ([0-9a-f]{16}) granted/.exec(out.stdout);
           if (granted) {
             names[kind].set(granted[1], '<LEASE>');
@@ -146,7 +147,7 @@ export function goldenSession(title: string, session: readonly Step[], options: 
           }
           const o = normalise(out, names[kind]);
           return step.unordered ? { ...o, stdout: sortedLines(o.stdout), stderr: sortedLines(o.stderr) } : o;
-        });
+        }));
         if (step.setup) continue;
         const [want, got] = outcomes;
         if (JSON.stringify(want) !== JSON.stringify(got)) differences.push(`etcdctl ${step.args.join(' ')}\n  etcd: ${JSON.stringify(want)}\n  ours: ${JSON.stringify(got)}`);

@@ -84,3 +84,19 @@ export function etcdctl(kind: 'ours' | 'etcd', endpoint: string, args: readonly 
   const r = kind === 'etcd' ? spawnSync('etcdctl', argv, { input, encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' } }) : spawnSync(process.execPath, [OUR_ETCDCTL, ...argv], { input, encoding: 'utf8' });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
 }
+
+/** etcdctl() without blocking, so that the real etcdctl and ours can run side by side. */
+export function etcdctlAsync(kind: 'ours' | 'etcd', endpoint: string, args: readonly string[], input = ''): Promise<Outcome> {
+  const argv = [`--endpoints=${endpoint}`, ...args];
+  const child = kind === 'etcd' ? spawn('etcdctl', argv, { env: { ...process.env, ETCDCTL_API: '3' } }) : spawn(process.execPath, [OUR_ETCDCTL, ...argv]);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin!.on('error', () => undefined);
+  child.stdin!.end(input);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
+  });
+}
