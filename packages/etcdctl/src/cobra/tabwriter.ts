@@ -1,5 +1,5 @@
 /**
- * Go's text/tabwriter as etcdctl's help uses it: `tabwriter.NewWriter(w, 0, 8, 1, '\t', 0)`.
+ * Go's text/tabwriter, by default as etcdctl's help uses it: `tabwriter.NewWriter(w, 0, 8, 1, '\t', 0)`.
  * Cells are tab-terminated; the last cell of a line is not part of any column. A column
  * block is a run of consecutive lines that all have a cell in that column; its width is its
  * widest cell plus the padding, and cells are padded with tabs up to it (rounded up to the
@@ -9,9 +9,11 @@ export interface TabwriterOptions {
   readonly minWidth: number;
   readonly tabWidth: number;
   readonly padding: number;
+  /** Pad with tabs (cell widths rounded up to the tab width) or with spaces. */
+  readonly padChar: '\t' | ' ';
 }
 
-const ETCDCTL_HELP: TabwriterOptions = { minWidth: 0, tabWidth: 8, padding: 1 };
+const ETCDCTL_HELP: TabwriterOptions = { minWidth: 0, tabWidth: 8, padding: 1, padChar: '\t' };
 
 interface Cell {
   readonly text: string;
@@ -46,7 +48,7 @@ function formatBlock(lines: readonly Line[], options: TabwriterOptions, out: str
       let s = '';
       lines[i].forEach((cell, j) => {
         s += cell.text;
-        if (j < widths.length) s += padding(cell.width, widths[j], options.tabWidth);
+        if (j < widths.length) s += padding(cell.width, widths[j], options);
       });
       out.push(s);
     }
@@ -73,7 +75,8 @@ function formatBlock(lines: readonly Line[], options: TabwriterOptions, out: str
   format(0, lines.length);
 }
 
-function padding(textWidth: number, cellWidth: number, tabWidth: number): string {
-  const rounded = Math.ceil(cellWidth / tabWidth) * tabWidth;
-  return '\t'.repeat(Math.ceil((rounded - textWidth) / tabWidth));
+function padding(textWidth: number, cellWidth: number, options: TabwriterOptions): string {
+  if (options.padChar === ' ') return ' '.repeat(cellWidth - textWidth);
+  const rounded = Math.ceil(cellWidth / options.tabWidth) * options.tabWidth;
+  return '\t'.repeat(Math.ceil((rounded - textWidth) / options.tabWidth));
 }
