@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { goJson, goQuote } from '../src/output/go-format.js';
 import { goDuration, humanBytes, table } from '../src/output/table.js';
 import { spawnSync } from 'node:child_process';
-import { OUR_ETCDCTL, Server, etcdctl } from './servers.js';
+import { OUR_ETCDCTL, Server, etcdctl, freePort } from './servers.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -50,6 +50,15 @@ describe('etcdctl against our kvstore', function () {
     expect(run('get')).to.deep.equal({ stdout: '', stderr: 'Error: get command needs one argument as key and an optional argument as range_end\n', code: 128 });
     expect(run('get', 'k', '--rev', '999')).to.deep.include({ stderr: 'Error: etcdserver: mvcc: required revision is a future revision\n', code: 1 });
     expect(run('version').stdout).to.equal('etcdctl version: 3.4.0\nAPI version: 3.4\n');
+  });
+
+  it('fails over: a member that is down is skipped for the next endpoint, as etcdctl does', async () => {
+    const down = `127.0.0.1:${await freePort()}`;
+    const both = `${down},${server.endpoint}`;
+    expect(etcdctl('ours', both, ['put', 'fo', 'ok'])).to.deep.equal({ stdout: 'OK\n', stderr: '', code: 0 });
+    expect(etcdctl('ours', both, ['get', 'fo', '--print-value-only']).stdout).to.equal('ok\n');
+    const none = etcdctl('ours', down, ['get', 'fo', '--dial-timeout=300ms', '--command-timeout=1s']);
+    expect(none).to.deep.include({ stderr: 'Error: context deadline exceeded\n', code: 1 });
   });
 
   it('reads ETCDCTL_* variables for global flags; a flag wins over its variable', () => {

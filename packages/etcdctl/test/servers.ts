@@ -17,7 +17,7 @@ export const OUR_ETCDCTL = join(here, '..', 'src', 'main.js');
 const KVSTORE = join(here, '..', '..', '..', 'kvstore', 'dist', 'src', 'cli', 'kvstore.js');
 
 /** A port the OS chose (listen on 0), released for a server that must know its URL before it starts. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
