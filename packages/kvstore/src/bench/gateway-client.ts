@@ -62,11 +62,14 @@ export class GatewayClient {
   }
 }
 
+/** What a workload needs of a client, over the gateway or over gRPC. */
+export type BenchClient = Pick<GatewayClient, 'endpoints' | 'post' | 'close'>;
+
 /**
  * The index of the endpoint whose member leads, found as etcd's benchmark finds it: the one
  * whose /v3/maintenance/status names itself as leader. Throws if no endpoint leads.
  */
-export async function findLeaderEndpoint(client: GatewayClient): Promise<number> {
+export async function findLeaderEndpoint(client: BenchClient): Promise<number> {
   const failures: string[] = [];
   for (let i = 0; i < client.endpoints.length; i++) {
     try {

@@ -17,6 +17,8 @@ export interface CommonOptions {
   readonly clients: number;
   /** undici Pool connections per endpoint (etcd: --conns, gRPC connections). */
   readonly conns: number;
+  /** How requests travel: etcd's JSON gateway, or etcd's gRPC API on the same URL. */
+  readonly transport: 'gateway' | 'grpc';
   readonly keySize: number;
   readonly valSize: number;
   readonly sequentialKeys: boolean;
@@ -75,6 +77,7 @@ flags for every workload:
   --endpoints URLS       comma-separated gateway URLs (default http://127.0.0.1:2379)
   --clients N            concurrent request loops (default 1)
   --conns N              connections per endpoint (default 1)
+  --transport T          gateway (HTTP/JSON, the default) or grpc (put and range)
   --key-size N           key bytes (default 8)
   --val-size N           value bytes (default 8)
   --sequential-keys      take keys in order instead of at random
@@ -87,6 +90,7 @@ const COMMON = {
   endpoints: { type: 'string', default: 'http://127.0.0.1:2379' },
   clients: { type: 'string', default: '1' },
   conns: { type: 'string', default: '1' },
+  transport: { type: 'string', default: 'gateway' },
   'key-size': { type: 'string', default: '8' },
   'val-size': { type: 'string', default: '8' },
   'sequential-keys': { type: 'boolean', default: false },
@@ -169,6 +173,7 @@ function commonOptions(w: Workload, values: Values, cwd: string): CommonOptions 
     endpoints: endpoints.map((e) => e.replace(/\/+$/, '')),
     clients: positiveInt(values, 'clients'),
     conns: positiveInt(values, 'conns'),
+    transport: transportOf(values.transport, w),
     keySize,
     valSize: int(values, 'val-size', 0),
     sequentialKeys: values['sequential-keys'] === true,
@@ -197,4 +202,10 @@ function int(values: Values, flag: string, min: number): number {
     throw new BenchUsageError(`--${flag}: ${JSON.stringify(raw)} is not ${min === 0 ? 'a non-negative' : 'a positive'} integer`);
   }
   return n;
+}
+
+function transportOf(value: unknown, workload: Workload): 'gateway' | 'grpc' {
+  if (value !== 'gateway' && value !== 'grpc') throw new BenchUsageError(`--transport: ${JSON.stringify(value)} is not gateway or grpc`);
+  if (value === 'grpc' && workload === 'watch') throw new BenchUsageError('--transport grpc: the watch workload runs over the gateway only');
+  return value;
 }

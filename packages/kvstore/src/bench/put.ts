@@ -1,4 +1,5 @@
 import { measure } from './closed-loop.js';
+import { GrpcBenchClient } from './grpc-client.js';
 import { GatewayClient, findLeaderEndpoint } from './gateway-client.js';
 import { KeySpace, randomValueBase64 } from './key-space.js';
 import type { PutOptions } from './options.js';
@@ -9,7 +10,7 @@ import type { WorkloadResult } from './workload-result.js';
  * --clients loops spread over the endpoints (or all to the leader with --target-leader).
  */
 export async function runPut(o: PutOptions, signal?: AbortSignal): Promise<WorkloadResult> {
-  const client = new GatewayClient(o.endpoints, o.conns);
+  const client = o.transport === 'grpc' ? new GrpcBenchClient(o.endpoints, o.conns) : new GatewayClient(o.endpoints, o.conns);
   try {
     const leader = o.targetLeader ? await findLeaderEndpoint(client) : undefined;
     const keys = new KeySpace(o.keySpaceSize, o.keySize, o.sequentialKeys);

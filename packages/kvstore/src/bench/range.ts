@@ -1,4 +1,5 @@
 import { measure } from './closed-loop.js';
+import { GrpcBenchClient } from './grpc-client.js';
 import { GatewayClient } from './gateway-client.js';
 import { KeySpace } from './key-space.js';
 import type { RangeOptions } from './options.js';
@@ -10,7 +11,7 @@ import type { WorkloadResult } from './workload-result.js';
  * a put run's key flags reads back what the put run wrote. Counts the keys that came back.
  */
 export async function runRange(o: RangeOptions, signal?: AbortSignal): Promise<WorkloadResult> {
-  const client = new GatewayClient(o.endpoints, o.conns);
+  const client = o.transport === 'grpc' ? new GrpcBenchClient(o.endpoints, o.conns) : new GatewayClient(o.endpoints, o.conns);
   try {
     const keys = new KeySpace(o.keySpaceSize, o.keySize, o.sequentialKeys);
     const fixed =

@@ -111,6 +111,19 @@ describe('kvstore bench', function () {
     }
   });
 
+  it('--transport grpc runs put and range over etcd\'s gRPC API on the same URLs', async () => {
+    const put = await bench(['put', '--endpoints', endpoints, '--total', '100', '--clients', '4', '--conns', '2', '--transport', 'grpc', '--target-leader', '--out', 'grpc-put.json'], dir);
+    expect(put.code, put.stderr).to.equal(0);
+    const p = await readResult(join(dir, 'grpc-put.json'));
+    expectSaneRun(p, 100);
+    expect(p.stats.leader).to.equal((await cluster.leader()).clientUrl);
+    const range = await bench(['range', '--endpoints', endpoints, '--total', '100', '--clients', '4', '--transport', 'grpc', ...keyFlags, '--out', 'grpc-range.json'], dir);
+    expect(range.code, range.stderr).to.equal(0);
+    const r = await readResult(join(dir, 'grpc-range.json'));
+    expectSaneRun(r, 100);
+    expect(r.stats).to.include({ kvsReturned: 100, emptyResponses: 0 });
+  });
+
   it('put --target-leader sends every put to the leader', async () => {
     const run = await bench(['put', '--endpoints', endpoints, '--total', '50', '--clients', '2', '--target-leader', '--out', 'leader.json'], dir);
     expect(run.code, run.stderr).to.equal(0);

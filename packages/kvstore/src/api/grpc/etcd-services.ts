@@ -1,7 +1,4 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
 import { request } from 'undici';
 import type { Logger } from '@flotilla/raft';
 import { EtcdError, GrpcCode } from '../../errors/index.js';
@@ -9,45 +6,8 @@ import type { Member } from '../../server/member.js';
 import { JsonFields } from '../gateway/json-fields.js';
 import { routes } from '../gateway/routes.js';
 import { grpcError } from './grpc-error.js';
+import { UNARY_METHODS, etcdProto } from './methods.js';
 import { serveGrpcKeepAlive, serveGrpcSnapshot, serveGrpcWatch, type StreamOptions } from './streams.js';
-
-const PROTO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'proto');
-
-/**
- * Messages are decoded into the shapes of etcd's JSON gateway (proto field names, bytes
- * as base64, int64 as decimal strings, enums by name) and encoded back from them, so one
- * set of request readers and response builders (`../gateway`) serves both transports.
- */
-const definition = loadSync(join(PROTO_DIR, 'rpc.proto'), {
-  includeDirs: [PROTO_DIR],
-  keepCase: true,
-  longs: String,
-  enums: String,
-  bytes: String,
-  defaults: false,
-  oneofs: false,
-});
-
-/** Each unary method and the gateway route that carries the same call. */
-const UNARY: Record<string, Record<string, string>> = {
-  KV: { Range: '/v3/kv/range', Put: '/v3/kv/put', DeleteRange: '/v3/kv/deleterange', Txn: '/v3/kv/txn', Compact: '/v3/kv/compaction' },
-  Lease: { LeaseGrant: '/v3/lease/grant', LeaseRevoke: '/v3/lease/revoke', LeaseTimeToLive: '/v3/lease/timetolive', LeaseLeases: '/v3/lease/leases' },
-  Cluster: {
-    MemberAdd: '/v3/cluster/member/add',
-    MemberRemove: '/v3/cluster/member/remove',
-    MemberUpdate: '/v3/cluster/member/update',
-    MemberList: '/v3/cluster/member/list',
-    MemberPromote: '/v3/cluster/member/promote',
-  },
-  Maintenance: {
-    Alarm: '/v3/maintenance/alarm',
-    Status: '/v3/maintenance/status',
-    Defragment: '/v3/maintenance/defragment',
-    Hash: '/v3/maintenance/hash',
-    HashKV: '/v3/maintenance/hashkv',
-    MoveLeader: '/v3/maintenance/transfer-leadership',
-  },
-};
 
 export interface EtcdServicesOptions extends StreamOptions {
   readonly logger: Logger;
@@ -58,7 +18,7 @@ export interface EtcdServicesOptions extends StreamOptions {
 /** Adds etcd's KV, Watch, Lease, Cluster and Maintenance services, answered by `member`, to `server`. */
 export function addEtcdServices(server: grpc.Server, member: Member, opts: EtcdServicesOptions): void {
   const log = opts.logger.child({ component: 'grpc' });
-  for (const [service, methods] of Object.entries(UNARY)) {
+  for (const [service, methods] of Object.entries(UNARY_METHODS)) {
     const handlers: grpc.UntypedServiceImplementation = {};
     for (const [method, path] of Object.entries(methods)) {
       handlers[method] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
@@ -83,7 +43,7 @@ export function addEtcdServices(server: grpc.Server, member: Member, opts: EtcdS
 }
 
 function serviceDefinition(name: string): grpc.ServiceDefinition {
-  return definition[`etcdserverpb.${name}`] as grpc.ServiceDefinition;
+  return etcdProto[`etcdserverpb.${name}`] as grpc.ServiceDefinition;
 }
 
 async function unary(member: Member, path: string, requestMessage: unknown): Promise<unknown> {
