@@ -4,6 +4,13 @@ import { Context, type Globals, type Io } from './context.js';
 import { Exit, ExitError } from './exit.js';
 import { registerKv, type Register } from './commands/kv.js';
 import { registerCluster } from './commands/cluster.js';
+import { registerTxn } from './commands/txn.js';
+import { registerWatch } from './commands/watch.js';
+import { resolve, type Invocation } from './cobra/resolve.js';
+import { runLegacy } from './commands/legacy.js';
+import { registerElect } from './commands/elect.js';
+import { registerLock } from './commands/lock.js';
+import { registerCheck } from './commands/check.js';
 
 export const ETCDCTL_VERSION = '3.4.0';
 export const API_VERSION = '3.4';
@@ -30,8 +37,26 @@ const GLOBAL_FLAGS: [flags: string, description: string, fallback: string | bool
   ['--discovery-srv-name <name>', 'service name to query when using DNS discovery', ''],
 ];
 
-/** Runs one etcdctl invocation; returns the exit code. */
+/**
+ * Runs one etcdctl invocation; returns the exit code. ETCDCTL_API picks the v3 or the v2
+ * command line, as etcdctl's main does. cobra's part (finding the command, parsing flags
+ * as pflag does, help and usage errors) is done by cobra/resolve.ts; commander then only
+ * dispatches a command line that is already known to be valid.
+ */
 export async function run(argv: string[], io: Io): Promise<number> {
+  const api = io.env.ETCDCTL_API ?? '';
+  if (api === '2') return runLegacy(argv, io, ETCDCTL_VERSION);
+  if (api !== '' && api !== '3') {
+    io.err(`unsupported API version ${api}\n`);
+    return Exit.Error;
+  }
+  const line = resolve(argv, { version: ETCDCTL_VERSION, apiVersion: API_VERSION });
+  if (line.kind === 'answered') {
+    io.out(line.stdout);
+    io.err(line.stderr);
+    return line.code;
+  }
+
   let ctx: Context | undefined;
   const program = new Command('etcdctl')
     .exitOverride()
@@ -55,13 +80,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
       });
   registerKv(program, register);
   registerCluster(program, register);
+  registerTxn(program, register);
+  registerWatch(program, register);
   program
     .command('version')
     .description('Prints the version of etcdctl')
     .action(() => io.out(`etcdctl version: ${ETCDCTL_VERSION}\nAPI version: ${API_VERSION}\n`));
+  registerElect(program, register);
+  registerLock(program, register);
+  registerCheck(program, register);
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(commanderArgv(program, line), { from: 'user' });
     return Exit.Success;
   } catch (err) {
     return report(err, io);
@@ -70,25 +100,41 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * The command line cobra accepted, spelled for commander: global flags, the command's
+ * path, its flags as `--name=value` (bools bare), then `--` and the arguments.
+ */
+function commanderArgv(program: Command, line: Invocation): string[] {
+  const path = line.command.path;
+  const chain = [program];
+  for (const name of path) {
+    const next = chain[chain.length - 1].commands.find((c) => c.name() === name);
+    if (!next) throw new ExitError(Exit.Error, `${line.command.commandPath} is not implemented by this etcdctl`);
+    chain.push(next);
+  }
+  const globals: string[] = [];
+  const locals: string[] = [];
+  for (const [name, value] of line.flags) {
+    if (name === 'help') continue;
+    const owner = [...chain].reverse().find((c) => c.options.some((o) => o.long === `--${name}`));
+    const option = owner?.options.find((o) => o.long === `--${name}`);
+    if (!owner || !option) throw new ExitError(Exit.Error, `--${name} of ${line.command.commandPath} is not implemented by this etcdctl`);
+    const spelled = option.required || option.optional ? [`--${name}=${value}`] : value === 'true' ? [`--${name}`] : [];
+    (owner === program ? globals : locals).push(...spelled);
+  }
+  return [...globals, ...path, ...locals, ...(line.args.length > 0 ? ['--', ...line.args] : [])];
+}
+
+/** Prints a failure as etcdctl's ExitWithError does (`Error: <message>`) and gives its exit code. */
 function report(err: unknown, io: Io): number {
+  if (err instanceof ExitError) {
+    if (err.message !== '') io.err(`Error: ${err.message}\n`);
+    return err.code;
+  }
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return Exit.Success;
-    if (err.code === 'commander.unknownCommand') {
-      const name = /'([^']+)'/.exec(err.message)?.[1] ?? '';
-      // Cobra reports it, then etcdctl's own handler again, as etcdctl 3.4 does.
-      io.err(`Error: unknown command "${name}" for "etcdctl"\nRun 'etcdctl --help' for usage.\nError: unknown command "${name}" for "etcdctl"\n`);
-      return Exit.Error;
-    }
-    if (err.code === 'commander.unknownOption') {
-      io.err(`Error: unknown flag: ${/'([^']+)'/.exec(err.message)?.[1] ?? ''}\n`);
-      return Exit.Error;
-    }
+    // cobra/resolve.ts has checked the command line; commander complaining means the two disagree.
     io.err(`Error: ${err.message.replace(/^error: /, '')}\n`);
     return Exit.Error;
-  }
-  if (err instanceof ExitError) {
-    io.err(`Error: ${err.message}\n`);
-    return err.code;
   }
   if (err instanceof EtcdClientError) {
     io.err(`Error: ${err.message}\n`);
