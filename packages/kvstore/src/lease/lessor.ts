@@ -121,8 +121,9 @@ export class Lessor {
   timeToLive(id: bigint, now: number): LeaseTimeToLive {
     const lease = this.leases.get(id);
     if (!lease) return { id, ttl: -1, grantedTtl: 0, keys: [] };
+    // etcd: int64(Remaining().Seconds()), truncated toward zero, so 99 just after granting 100.
     // A follower does not track expiry; it reports the granted TTL, as etcd's followers do.
-    const remaining = this.primary ? Math.max(0, Math.ceil((lease.expiresAt - now) / 1000)) : lease.ttl;
+    const remaining = this.primary ? Math.trunc((lease.expiresAt - now) / 1000) : lease.ttl;
     return { id, ttl: remaining, grantedTtl: lease.ttl, keys: [...lease.keys].sort() };
   }
 

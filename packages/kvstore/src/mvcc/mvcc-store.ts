@@ -400,7 +400,8 @@ export class MvccStore {
   hashKV(revision = 0): { hash: number; compactRevision: number; revision: number } {
     const upTo = revision > 0 ? revision : this.current;
     if (upTo > this.current) throw new EtcdError('FutureRev');
-    if (upTo < this.compacted) throw new EtcdError('Compacted');
+    // etcd's HashByRev refuses the compacted revision itself too (a range at it still works).
+    if (revision > 0 && revision <= this.compacted) throw new EtcdError('Compacted');
     let crc = 0;
     for (const [main, recs] of this.revisions) {
       if (main > upTo) break;

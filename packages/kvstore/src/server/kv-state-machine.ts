@@ -3,6 +3,7 @@ import { Packr } from 'msgpackr';
 import { EtcdError, type EtcdErrorName } from '../errors/index.js';
 import { Lessor, leaseKey } from '../lease/index.js';
 import { fromKey, toKey, type KvEvent, type MvccStore, type RequestOp, type TxnRequest, type WriteBatch } from '../mvcc/index.js';
+import { AlarmStore, type AlarmMember } from './alarm-store.js';
 import { decodeRequest, type AlarmType, type InternalRequest } from './requests.js';
 
 /** The chained batch of the member's key-value sublevel. */
@@ -35,7 +36,15 @@ export interface KvStateMachineOptions {
 }
 
 const packr = new Packr({ useRecords: false });
-const ALARM_PREFIX = 'alarm/';
+
+/** What snapshot() packs. */
+interface SnapshotData {
+  readonly kv: Uint8Array;
+  readonly leases: Uint8Array[];
+  readonly alarms: [string, AlarmType][];
+  readonly members: [string, MemberAttributes][];
+  readonly clusterId?: string;
+}
 const MEMBER_PREFIX = 'member/';
 const CLUSTER_KEY = 'cluster/id';
 const latin1 = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
@@ -47,7 +56,7 @@ const latin1 = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
  * so after a crash Raft replays exactly the entries whose effects were not stored.
  */
 export class KvStateMachine implements StateMachine<ApplyResult> {
-  readonly alarms = new Map<string, AlarmType>();
+  readonly alarms = new AlarmStore();
   readonly members = new Map<string, MemberAttributes>();
   /**
    * The cluster's ID, as the founders published it. A member that joins later learns it
@@ -59,9 +68,7 @@ export class KvStateMachine implements StateMachine<ApplyResult> {
 
   /** Loads alarms and member attributes, and re-attaches keys to their leases. */
   async load(): Promise<void> {
-    for await (const [k, v] of this.opts.db.iterator({ gte: latin1(ALARM_PREFIX), lt: latin1('alarm0') })) {
-      this.alarms.set(Buffer.from(k).toString('latin1').slice(ALARM_PREFIX.length), packr.unpack(v) as AlarmType);
-    }
+    await this.alarms.load(this.opts.db);
     for await (const [k, v] of this.opts.db.iterator({ gte: latin1(MEMBER_PREFIX), lt: latin1('member0') })) {
       this.members.set(Buffer.from(k).toString('latin1').slice(MEMBER_PREFIX.length), packr.unpack(v) as MemberAttributes);
     }
@@ -139,15 +146,10 @@ export class KvStateMachine implements StateMachine<ApplyResult> {
           return { ok: true, revision: mvcc.currentRevision, value: undefined };
         }
         case 'alarm': {
-          const key = latin1(`${ALARM_PREFIX}${r.memberId}`);
-          if (r.action === 'activate') {
-            this.alarms.set(r.memberId, r.alarm);
-            batch.put(key, packr.pack(r.alarm));
-          } else if (this.alarms.get(r.memberId) === r.alarm) {
-            this.alarms.delete(r.memberId);
-            batch.del(key);
-          }
-          return { ok: true, revision: mvcc.currentRevision, value: undefined };
+          // As etcd answers: the alarm raised (or already raised), or the one disarmed, if any.
+          const changed = r.action === 'activate' ? this.alarms.activate(batch, r.memberId, r.alarm) : this.alarms.deactivate(batch, r.memberId, r.alarm);
+          const value: AlarmMember[] = changed ? [changed] : [];
+          return { ok: true, revision: mvcc.currentRevision, value };
         }
         case 'memberAttributes': {
           const attrs = { name: r.name, clientUrls: [...r.clientUrls] };
@@ -183,37 +185,37 @@ export class KvStateMachine implements StateMachine<ApplyResult> {
 
   /** NOSPACE: once the store is over quota, writes are refused (reads and deletes still work). */
   private checkSpace(): void {
-    if ([...this.alarms.values()].includes('NOSPACE')) throw new EtcdError('NoSpace');
-    if (this.opts.mvcc.sizeBytes > this.opts.quotaBytes) throw new EtcdError('NoSpace');
+    if (this.alarms.has('NOSPACE')) throw new EtcdError('NoSpace');
+    if (this.overQuota) throw new EtcdError('NoSpace');
+  }
+
+  /** The store has outgrown --quota-backend-bytes (as opposed to writes refused by a raised alarm). */
+  get overQuota(): boolean {
+    return this.opts.mvcc.sizeBytes > this.opts.quotaBytes;
   }
 
   async snapshot(): Promise<Uint8Array> {
     return packr.pack({
       kv: this.opts.mvcc.snapshotData(),
       leases: this.opts.lessor.records(),
-      alarms: [...this.alarms],
+      alarms: this.alarms.entries(),
       members: [...this.members],
       clusterId: this.clusterId,
     });
   }
 
   async restore(snapshot: Snapshot): Promise<void> {
-    const data = packr.unpack(snapshot.data) as { kv: Uint8Array; leases: Uint8Array[]; alarms: [string, AlarmType][]; members: [string, MemberAttributes][]; clusterId?: string };
+    const data = packr.unpack(snapshot.data) as SnapshotData;
     const chained = this.opts.db.batch();
     const batch: WriteBatch = { put: (k, v) => chained.put(k, v), del: (k) => chained.del(k) };
     for (const id of this.opts.lessor.list()) batch.del(leaseKey(id));
-    for (const id of this.alarms.keys()) batch.del(latin1(`${ALARM_PREFIX}${id}`));
     this.opts.mvcc.restoreFrom(batch, new Uint8Array(data.kv));
     this.opts.lessor.load(data.leases.map((l) => new Uint8Array(l)));
     for (const raw of this.opts.lessor.records()) {
       const { id } = packr.unpack(raw) as { id: string };
       batch.put(leaseKey(BigInt(id)), raw);
     }
-    this.alarms.clear();
-    for (const [id, alarm] of data.alarms) {
-      this.alarms.set(id, alarm);
-      batch.put(latin1(`${ALARM_PREFIX}${id}`), packr.pack(alarm));
-    }
+    this.alarms.replace(batch, data.alarms);
     this.members.clear();
     for (const [id, attrs] of data.members) {
       this.members.set(id, attrs);

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import { HttpTransport, LevelLogStorage, RaftError, RaftNode, silentLogger, type Logger, type NodeId } from '@flotilla/raft';
-import { EtcdError } from '../errors/index.js';
+import { HttpTransport, LevelLogStorage, RaftError, RaftNode, silentLogger, transportUrl, type Logger, type NodeId } from '@flotilla/raft';
+import { ETCD_ERRORS, EtcdError } from '../errors/index.js';
 import { Lessor, type LeaseTimeToLive } from '../lease/index.js';
 import {
   MvccStore,
@@ -20,6 +20,7 @@ import {
 import { AutoCompactor } from './auto-compactor.js';
 import { clusterId, memberId } from './identity.js';
 import { KvStateMachine, type ApplyResult } from './kv-state-machine.js';
+import type { AlarmMember } from './alarm-store.js';
 import type { WatchSource } from '../watch/types.js';
 import { SNAPSHOT_FORMAT, encodeSnapshotFile } from './snapshot-file.js';
 import { encodeRequest, type AlarmType, type InternalRequest } from './requests.js';
@@ -27,7 +28,7 @@ import { encodeRequest, type AlarmType, type InternalRequest } from './requests.
 export interface MemberConfig {
   readonly name: string;
   readonly dataDir: string;
-  /** Where peers reach this member (the first is used); the transport listens on its host and port. */
+  /** Where peers reach this member; the transport listens on the lowest one's host and port (see transportUrl). */
   readonly peerUrls: readonly string[];
   readonly clientUrls: readonly string[];
   /** name → peer URLs of the founding members (new clusters only). */
@@ -122,7 +123,8 @@ export class Member {
 
   static async start(config: MemberConfig): Promise<Member> {
     const logger = config.logger ?? silentLogger;
-    const founders = [...config.initialCluster].map(([name, urls]) => ({ name, id: memberId(urls, config.initialClusterToken), url: urls[0] }));
+    // etcd sorts each member's peer URLs (types.NewURLsMap); peers send to the lowest, the first.
+    const founders = [...config.initialCluster].map(([name, urls]) => ({ name, id: memberId(urls, config.initialClusterToken), urls: [...urls].sort() }));
 
     const dir = join(config.dataDir, 'member');
     await mkdir(dir, { recursive: true });
@@ -151,7 +153,8 @@ export class Member {
     });
     await sm.load();
 
-    const peer = new URL(config.peerUrls[0]);
+    // Peers send to the lowest of a member's URLs (raft's transportUrl), so that is where it listens.
+    const peer = new URL(transportUrl(config.peerUrls) ?? config.peerUrls[0]);
     const transport = new HttpTransport({ id, host: peer.hostname, port: Number(peer.port), logger });
     await transport.start();
     const fresh = config.initialClusterState === 'new';
@@ -160,8 +163,8 @@ export class Member {
       storage: new LevelLogStorage(raftDb),
       transport,
       stateMachine: sm,
-      initialCluster: fresh ? new Map(founders.map((f) => [f.id, f.url])) : undefined,
-      peers: fresh ? undefined : new Map(founders.filter((f) => f.id !== id).map((f) => [f.id, f.url])),
+      initialCluster: fresh ? new Map(founders.map((f) => [f.id, f.urls])) : undefined,
+      peers: fresh ? undefined : new Map(founders.filter((f) => f.id !== id).map((f) => [f.id, f.urls])),
       tickMs: config.heartbeatIntervalMs,
       electionTick: Math.max(2, Math.round(config.electionTimeoutMs / config.heartbeatIntervalMs)),
       snapshotEntries: config.snapshotCount,
@@ -311,30 +314,37 @@ export class Member {
     const list = (ids: readonly string[], isLearner: boolean) =>
       ids.map((id) => {
         const attrs = this.sm.members.get(id);
-        const url = this.raft.peerUrl(id) ?? (id === this.id ? this.config.peerUrls[0] : undefined);
-        return { id, name: attrs?.name ?? '', peerUrls: url ? [url] : [], clientUrls: [...(attrs?.clientUrls ?? [])], isLearner };
+        const urls = this.raft.peerUrls(id) ?? (id === this.id ? this.config.peerUrls : []);
+        return { id, name: attrs?.name ?? '', peerUrls: [...urls], clientUrls: [...(attrs?.clientUrls ?? [])], isLearner };
       });
     return [...list(conf.voters, false), ...list(conf.learners, true)].sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
+  /**
+   * etcd's member add: the member keeps every peer URL given, sorted as etcd's types.NewURLs
+   * sorts them. etcd allows one learner at a time.
+   */
   async memberAdd(peerUrls: readonly string[], isLearner: boolean): Promise<MemberInfo> {
     if (peerUrls.length === 0 || !peerUrls.every(isHttpUrl)) throw new EtcdError('MemberBadURLs');
-    if (this.memberList().some((m) => m.peerUrls.some((u) => peerUrls.includes(u)))) throw new EtcdError('PeerURLExist');
+    const urls = [...peerUrls].sort();
+    const members = this.memberList();
+    if (members.some((m) => m.peerUrls.some((u) => urls.includes(u)))) throw new EtcdError('PeerURLExist');
     // Without the time etcd mixes in: the new process, started with --initial-cluster-state
     // existing, computes the same ID from its own peer URLs and the cluster token.
-    const id = memberId(peerUrls, this.config.initialClusterToken);
-    if (this.memberList().some((m) => m.id === id)) throw new EtcdError('MemberExist');
-    await this.confChange({ type: isLearner ? 'addLearner' : 'addNode', nodeId: id, url: peerUrls[0] });
-    return { id, name: '', peerUrls: [...peerUrls], clientUrls: [], isLearner };
+    const id = memberId(urls, this.config.initialClusterToken);
+    if (members.some((m) => m.id === id)) throw new EtcdError('MemberExist');
+    if (isLearner && members.filter((m) => m.isLearner).length + 1 > MAX_LEARNERS) throw new EtcdError('TooManyLearners');
+    await this.confChange({ type: isLearner ? 'addLearner' : 'addNode', nodeId: id, urls });
+    return { id, name: '', peerUrls: urls, clientUrls: [], isLearner };
   }
 
-  /** etcd's member update: new peer URLs for a member, carried to every member by an updateNode change. */
+  /** etcd's member update: new peer URLs (kept in the order given), carried to every member by an updateNode change. */
   async memberUpdate(id: string, peerUrls: readonly string[]): Promise<void> {
     if (peerUrls.length === 0 || !peerUrls.every(isHttpUrl)) throw new EtcdError('MemberBadURLs');
     const members = this.memberList();
     if (!members.some((m) => m.id === id)) throw new EtcdError('MemberNotFound');
     if (members.some((m) => m.id !== id && m.peerUrls.some((u) => peerUrls.includes(u)))) throw new EtcdError('PeerURLExist');
-    await this.confChange({ type: 'updateNode', nodeId: id, url: peerUrls[0] });
+    await this.confChange({ type: 'updateNode', nodeId: id, urls: [...peerUrls] });
   }
 
   async memberRemove(id: string): Promise<void> {
@@ -352,7 +362,7 @@ export class Member {
     await this.confChange({ type: 'addNode', nodeId: id });
   }
 
-  private async confChange(cc: { type: 'addNode' | 'addLearner' | 'removeNode' | 'updateNode'; nodeId: string; url?: string }): Promise<void> {
+  private async confChange(cc: { type: 'addNode' | 'addLearner' | 'removeNode' | 'updateNode'; nodeId: string; urls?: readonly string[] }): Promise<void> {
     try {
       await this.raft.proposeConfChange(cc);
     } catch (err) {
@@ -370,9 +380,13 @@ export class Member {
     }
   }
 
-  async alarm(action: 'get' | 'activate' | 'deactivate', memberIdArg: string, alarm: AlarmType): Promise<[string, AlarmType][]> {
-    if (action !== 'get') await this.propose({ op: 'alarm', action, memberId: memberIdArg, alarm });
-    return [...this.sm.alarms];
+  /**
+   * etcd's Alarm: GET lists the raised alarms (of one type, or all for NONE); ACTIVATE and
+   * DEACTIVATE answer with the alarm they raised or disarmed, not with what is left.
+   */
+  async alarm(action: 'get' | 'activate' | 'deactivate', memberIdArg: string, alarm: AlarmType): Promise<AlarmMember[]> {
+    if (action === 'get') return this.sm.alarms.list(alarm);
+    return (await this.propose({ op: 'alarm', action, memberId: memberIdArg, alarm })) as AlarmMember[];
   }
 
   /** A consistent copy of the replicated state, as `etcdctl snapshot save` stores it. */
@@ -399,7 +413,8 @@ export class Member {
       raftIndex: s.commit,
       raftTerm: s.term,
       raftAppliedIndex: s.applied,
-      errors: [...this.sm.alarms.values()].map((a) => `memberID:${this.id} alarm:${a}`),
+      // etcd's order: no leader first, then each raised alarm.
+      errors: [...(s.lead ? [] : [ETCD_ERRORS.NoLeader[1]]), ...this.sm.alarms.list().map(alarmText)],
       isLearner: this.raft.confState().learners.includes(this.id),
     };
   }
@@ -436,7 +451,8 @@ export class Member {
       throw toEtcdError(err);
     }
     if (!outcome.ok) {
-      if (outcome.error === 'NoSpace') this.raiseNoSpaceAlarm();
+      // etcd raises the alarm when its quota check fails, not when a raised alarm refused the write.
+      if (outcome.error === 'NoSpace' && this.sm.overQuota) this.raiseNoSpaceAlarm();
       throw new EtcdError(outcome.error, outcome.message);
     }
     return outcome.value;
@@ -444,7 +460,7 @@ export class Member {
 
   /** Over quota: raise NOSPACE cluster-wide (as etcd does), so every member refuses writes until disarmed. */
   private raiseNoSpaceAlarm(): void {
-    if (this.sm.alarms.get(this.id) === 'NOSPACE') return;
+    if (this.sm.alarms.has('NOSPACE', this.id)) return;
     this.log.warn('database space exceeded; raising the NOSPACE alarm', { dbSize: this.mvcc.sizeBytes });
     this.propose({ op: 'alarm', action: 'activate', memberId: this.id, alarm: 'NOSPACE' }).catch(() => undefined);
   }
@@ -477,6 +493,18 @@ async function loadIdentity(db: ClassicLevel<Uint8Array, Uint8Array>, first: () 
   // Written with the first raft batch's sync; until then a crash simply recomputes the same values.
   await meta.put(IDENTITY_KEY, new TextEncoder().encode(JSON.stringify(identity)));
   return identity;
+}
+
+/** etcd 3.4 allows one learner in a cluster (membership.maxLearners). */
+const MAX_LEARNERS = 1;
+
+/**
+ * An alarm as etcd's Status lists it: the AlarmMember in protobuf's text form, zero fields
+ * left out and a space after each field (`memberID:<decimal> alarm:NOSPACE `).
+ */
+function alarmText(a: AlarmMember): string {
+  const member = BigInt(`0x${a.memberId}`);
+  return `${member === 0n ? '' : `memberID:${member} `}${a.alarm === 'NONE' ? '' : `alarm:${a.alarm} `}`;
 }
 
 function isReadOnly(req: TxnRequest): boolean {

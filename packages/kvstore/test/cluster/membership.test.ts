@@ -38,3 +38,24 @@ describe('kvstore cluster: member update', function () {
     expect(after.body.members.map((m: { ID: string }) => m.ID).sort()).to.deep.equal(before.body.members.map((m: { ID: string }) => m.ID).sort());
   });
 });
+
+describe('kvstore cluster: members with several peer URLs', function () {
+  this.timeout(60_000);
+  let cluster: ProcessCluster | undefined;
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it('a founding member keeps every peer URL, sorted as etcd sorts them, and is reached at the lowest', async () => {
+    // 127.0.0.1 sorts before 127.0.0.9: peers send to the URL m0 listens on; nothing is at the other.
+    const c = (cluster = await ProcessCluster.start(3, [], { extraPeerUrls: { m0: ['http://127.0.0.9:1'] } }));
+    const list = await gw(c.members[1].clientUrl, '/v3/cluster/member/list');
+    const m0 = list.body.members.find((m: { name: string }) => m.name === 'm0');
+    expect(m0.peerURLs).to.deep.equal([c.members[0].peerUrl, 'http://127.0.0.9:1'].sort());
+    // A write acknowledged by m0 is a quorum round through its peers.
+    const put = await gw(c.members[0].clientUrl, '/v3/kv/put', { key: b64('several'), value: b64('urls') });
+    expect(put.status, JSON.stringify(put.body)).to.equal(200);
+    const read = await gw(c.members[2].clientUrl, '/v3/kv/range', { key: b64('several') });
+    expect(unb64(read.body.kvs[0].value)).to.equal('urls');
+  });
+});

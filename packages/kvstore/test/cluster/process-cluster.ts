@@ -27,6 +27,8 @@ export interface ProcessMember {
   readonly name: string;
   readonly clientUrl: string;
   readonly peerUrl: string;
+  /** More peer URLs this member advertises besides peerUrl (nothing needs to listen there). */
+  readonly extraPeerUrls?: readonly string[];
   process: ChildProcess | undefined;
   log: string;
 }
@@ -41,20 +43,44 @@ export async function gw(url: string, path: string, body: unknown = {}): Promise
 export const b64 = (s: string) => Buffer.from(s).toString('base64');
 export const unb64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString();
 
+export interface StartOptions {
+  /** More peer URLs for some members, by name. */
+  readonly extraPeerUrls?: Readonly<Record<string, readonly string[]>>;
+  /** Runs once ports and data dirs are chosen, before any member starts (to lay out data dirs). */
+  readonly beforeLaunch?: (cluster: ProcessCluster) => Promise<void>;
+}
+
 /** A cluster of real `kvstore` processes on 127.0.0.1, with data in a temp folder. */
 export class ProcessCluster {
   readonly members: ProcessMember[] = [];
   private constructor(readonly root: string) {}
 
-  static async start(size = 3, extraFlags: string[] = []): Promise<ProcessCluster> {
+  static async start(size = 3, extraFlags: string[] = [], options: StartOptions = {}): Promise<ProcessCluster> {
     const c = new ProcessCluster(await mkdtemp(join(tmpdir(), 'flotilla-kv-cluster-')));
     for (let i = 0; i < size; i++) {
-      c.members.push({ name: `m${i}`, clientUrl: `http://127.0.0.1:${await freePort()}`, peerUrl: `http://127.0.0.1:${await freePort()}`, process: undefined, log: '' });
+      const name = `m${i}`;
+      c.members.push({ name, clientUrl: `http://127.0.0.1:${await freePort()}`, peerUrl: `http://127.0.0.1:${await freePort()}`, extraPeerUrls: options.extraPeerUrls?.[name], process: undefined, log: '' });
     }
     c.extraFlags = extraFlags;
-    for (const m of c.members) c.launch(m);
-    await c.waitHealthy();
+    try {
+      await options.beforeLaunch?.(c);
+      for (const m of c.members) c.launch(m);
+      await c.waitHealthy();
+    } catch (err) {
+      await c.stop();
+      throw err;
+    }
     return c;
+  }
+
+  /** The data dir a member runs on. */
+  dataDir(m: ProcessMember): string {
+    return join(this.root, m.name);
+  }
+
+  /** `--initial-cluster` as the members are started with it. */
+  get initialCluster(): Map<string, string[]> {
+    return new Map(this.members.map((m) => [m.name, [m.peerUrl, ...(m.extraPeerUrls ?? [])]]));
   }
 
   private extraFlags: string[] = [];
@@ -68,15 +94,16 @@ export class ProcessCluster {
   }
 
   private launch(m: ProcessMember, extra: string[] = []): void {
-    const initial = this.members.map((x) => `${x.name}=${x.peerUrl}`).join(',');
+    const urlsOf = (x: ProcessMember) => [x.peerUrl, ...(x.extraPeerUrls ?? [])];
+    const initial = this.members.flatMap((x) => urlsOf(x).map((u) => `${x.name}=${u}`)).join(',');
     const args = [
       BIN,
       `--name=${m.name}`,
-      `--data-dir=${join(this.root, m.name)}`,
+      `--data-dir=${this.dataDir(m)}`,
       `--listen-client-urls=${m.clientUrl}`,
       `--advertise-client-urls=${m.clientUrl}`,
       `--listen-peer-urls=${m.peerUrl}`,
-      `--initial-advertise-peer-urls=${m.peerUrl}`,
+      `--initial-advertise-peer-urls=${urlsOf(m).join(',')}`,
       `--initial-cluster=${initial}`,
       '--heartbeat-interval=50',
       '--election-timeout=500',

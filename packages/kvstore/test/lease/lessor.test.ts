@@ -57,7 +57,16 @@ describe('lessor', () => {
     expect(lessor.renew(1n, 4_000)).to.equal(5);
     expect(lessor.expired(8_999)).to.deep.equal([]);
     expect(lessor.expired(9_000)).to.deep.equal([1n]);
-    expect(lessor.timeToLive(1n, 6_500)).to.deep.equal({ id: 1n, ttl: 3, grantedTtl: 5, keys: [] });
+    expect(lessor.timeToLive(1n, 6_500)).to.deep.equal({ id: 1n, ttl: 2, grantedTtl: 5, keys: [] });
+  });
+
+  it('reports the remaining TTL truncated to whole seconds, as etcd does: 99 just after granting 100', () => {
+    const lessor = new Lessor(2);
+    lessor.promote(0, 0);
+    lessor.grant(new RecordingBatch(), 1n, 100, 1_000);
+    expect(lessor.timeToLive(1n, 1_000).ttl).to.equal(100);
+    expect(lessor.timeToLive(1n, 1_001).ttl).to.equal(99);
+    expect(lessor.timeToLive(1n, 100_999).ttl).to.equal(0);
   });
 
   it('a new leader gives every lease its full TTL again, so a leader change never expires one early', () => {

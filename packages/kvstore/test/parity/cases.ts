@@ -1,6 +1,8 @@
 import { badInputCases } from './cases/bad-input.js';
 import { deleteCases } from './cases/delete.js';
 import { leaseCases } from './cases/lease.js';
+import { maintenanceCases } from './cases/maintenance.js';
+import { membershipCases } from './cases/membership.js';
 import { putRangeCases } from './cases/put-range.js';
 import { rangeOptionCases } from './cases/range-options.js';
 import { revisionCases } from './cases/revisions.js';
@@ -24,6 +26,8 @@ export const cases: readonly ParityCase[] = [
   ...txnOpCases,
   ...revisionCases,
   ...leaseCases,
+  ...maintenanceCases,
+  ...membershipCases,
   ...watchCases,
   ...badInputCases,
 ];

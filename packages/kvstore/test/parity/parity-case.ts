@@ -39,4 +39,4 @@ export function kv(key: string, value: string | undefined, s: KvShape): Json {
 export const err = (http: number, code: number, message: string): Json => ({ http, error: message, code, message });
 
 /** gRPC codes the cases meet, named as in google.golang.org/grpc/codes. */
-export const Code = { Unknown: 2, InvalidArgument: 3, NotFound: 5, FailedPrecondition: 9, OutOfRange: 11 } as const;
+export const Code = { Unknown: 2, InvalidArgument: 3, NotFound: 5, ResourceExhausted: 8, FailedPrecondition: 9, OutOfRange: 11 } as const;

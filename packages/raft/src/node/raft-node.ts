@@ -4,7 +4,6 @@ import {
   RaftCore,
   RaftError,
   StateRole,
-  bootstrapState,
   decodeConfChange,
   type ConfChange,
   type ConfState,
@@ -22,6 +21,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import type { AppliedEntry, StateMachine } from './state-machine.js';
 import { frameProposal, sameOrigin, unframeProposal } from './proposal-frame.js';
 import { unwrapSnapshot, wrapSnapshot } from './snapshot-envelope.js';
+import { bootstrapLog, decodePeerUrls, encodePeerUrls, peerUrlsOf, transportUrl, type PeerAddress, type PeerUrls } from './peer-urls.js';
 import { NodeMetrics } from './node-metrics.js';
 
 export type CoreTuning = Pick<
@@ -42,10 +42,13 @@ export interface RaftNodeOptions<R> {
   /** Already started (its URL is part of the cluster's configuration); stopped by RaftNode at stop. */
   readonly transport: Transport;
   readonly stateMachine: StateMachine<R>;
-  /** A new cluster's founding members and their peer URLs, this node included. Ignored on restart. */
-  readonly initialCluster?: ReadonlyMap<NodeId, string>;
+  /**
+   * A new cluster's founding members and their peer URLs (one or several; the transport
+   * sends to the lowest, see transportUrl), this node included. Ignored on restart.
+   */
+  readonly initialCluster?: ReadonlyMap<NodeId, PeerAddress>;
   /** Peer URLs of an existing cluster this node joins (it waits to be contacted by the leader). */
-  readonly peers?: ReadonlyMap<NodeId, string>;
+  readonly peers?: ReadonlyMap<NodeId, PeerAddress>;
   /** Milliseconds per tick. Default 100 (etcd's heartbeat interval). */
   readonly tickMs?: number;
   /** Election timeout in ticks. Default 10 (etcd's 1000 ms). */
@@ -98,7 +101,8 @@ export class RaftNode<R = unknown> {
   private readonly requestTimeoutMs: number;
   private readonly origin = new Uint8Array(randomBytes(8));
   private seq = 0;
-  private peerUrls = new Map<NodeId, string>();
+  /** Every node's peer URLs, as the latest conf change (or snapshot) gave them. */
+  private peers = new Map<NodeId, PeerUrls>();
 
   // Inputs gathered while the loop is busy; consumed at the top of each iteration.
   private pendingTicks = 0;
@@ -139,17 +143,16 @@ export class RaftNode<R = unknown> {
     const fresh = restored.hardState.term === 0 && restored.entries.length === 0 && !restored.snapshot;
     if (fresh && this.opts.initialCluster) {
       // The founding membership goes into the log (with peer URLs), synced before anything else.
-      const encoder = new TextEncoder();
-      restored = bootstrapState([...this.opts.initialCluster].map(([id, url]) => ({ id, context: encoder.encode(url) })));
+      restored = bootstrapLog(this.opts.initialCluster);
       await storage.save({ hardState: restored.hardState, entries: restored.entries }, true);
     }
 
-    for (const [id, url] of this.opts.initialCluster ?? []) this.peerUrls.set(id, url);
-    for (const [id, url] of this.opts.peers ?? []) this.peerUrls.set(id, url);
+    for (const [id, address] of this.opts.initialCluster ?? []) this.peers.set(id, peerUrlsOf(address));
+    for (const [id, address] of this.opts.peers ?? []) this.peers.set(id, peerUrlsOf(address));
     let applied = 0;
     if (restored.snapshot) {
       const { peers, snapshot } = unwrapSnapshot(restored.snapshot);
-      this.peerUrls = new Map([...this.peerUrls, ...peers]);
+      this.peers = new Map([...this.peers, ...peers]);
       this.snapshotIndex = snapshot.metadata.index;
       const appIndex = sm.appliedIndex?.() ?? 0;
       if (appIndex < snapshot.metadata.index) await sm.restore(snapshot);
@@ -175,7 +178,10 @@ export class RaftNode<R = unknown> {
       restored as RestoredState,
     );
     const { transport } = this.opts;
-    for (const [id, url] of this.peerUrls) if (id !== this.id) transport.addPeer(id, url);
+    for (const [id, urls] of this.peers) {
+      const url = transportUrl(urls);
+      if (id !== this.id && url) transport.addPeer(id, url);
+    }
     transport.onMessage((m) => this.enqueueMessage(m));
     transport.onUnreachable((peer) => this.core.reportUnreachable(peer));
     transport.onSnapshotStatus((peer, ok) => this.core.reportSnapshot(peer, ok));
@@ -229,13 +235,15 @@ export class RaftNode<R = unknown> {
 
   /**
    * Proposes a membership change; resolves with the new configuration once applied here.
-   * For an added node, `url` is its peer URL, recorded in the entry for every member.
+   * For an added or updated node, `urls` are its peer URLs, recorded in the entry for every
+   * member (the transport sends to the lowest, see transportUrl).
    */
-  proposeConfChange(cc: { type: ConfChange['type']; nodeId: NodeId; url?: string }): Promise<ConfState> {
+  proposeConfChange(cc: { type: ConfChange['type']; nodeId: NodeId; urls?: PeerUrls }): Promise<ConfState> {
     const down = this.notRunning();
     if (down) return Promise.reject(down);
     if (this.confWaiter) return Promise.reject(new RaftError('ConfChangePending', 'a membership change is in progress'));
-    const change: ConfChange = cc.url ? { type: cc.type, nodeId: cc.nodeId, context: new TextEncoder().encode(cc.url) } : { type: cc.type, nodeId: cc.nodeId };
+    const change: ConfChange =
+      cc.urls && cc.urls.length > 0 ? { type: cc.type, nodeId: cc.nodeId, context: new TextEncoder().encode(encodePeerUrls(cc.urls)) } : { type: cc.type, nodeId: cc.nodeId };
     return new Promise((resolve, reject) => {
       const waiter = { resolve, reject, deadline: Date.now() + this.requestTimeoutMs };
       try {
@@ -311,8 +319,15 @@ export class RaftNode<R = unknown> {
     return this.core.confState();
   }
 
+  /** Where the transport reaches `id`: the lowest of its peer URLs. */
   peerUrl(id: NodeId): string | undefined {
-    return this.peerUrls.get(id);
+    const urls = this.peers.get(id);
+    return urls && transportUrl(urls);
+  }
+
+  /** Every peer URL `id` was given, in the order given. */
+  peerUrls(id: NodeId): PeerUrls | undefined {
+    return this.peers.get(id);
   }
 
   // ---- the loop -----------------------------------------------------------------------
@@ -497,7 +512,7 @@ export class RaftNode<R = unknown> {
     const applied = this.core.applied;
     if (applied - this.snapshotIndex < every) return;
     const data = await this.opts.stateMachine.snapshot();
-    const snapshot = this.core.compact(applied, wrapSnapshot(this.peerUrls, data));
+    const snapshot = this.core.compact(applied, wrapSnapshot(this.peers, data));
     await this.opts.storage.save({ entries: [], snapshot }, true);
     this.snapshotIndex = applied;
     this.metrics.snapshotsTaken++;
@@ -512,28 +527,31 @@ export class RaftNode<R = unknown> {
 
   private learnPeer(cc: ConfChange): void {
     if (cc.type === 'removeNode') {
-      this.peerUrls.delete(cc.nodeId);
+      this.peers.delete(cc.nodeId);
       return;
     }
     if (!cc.context || cc.context.byteLength === 0) return;
-    const url = new TextDecoder().decode(cc.context);
-    const known = this.peerUrls.get(cc.nodeId);
-    this.peerUrls.set(cc.nodeId, url);
+    const urls = decodePeerUrls(new TextDecoder().decode(cc.context));
+    const url = transportUrl(urls);
+    if (!url) return;
+    const known = this.peerUrl(cc.nodeId);
+    this.peers.set(cc.nodeId, urls);
     if (!this.core || cc.nodeId === this.id || known === url) return;
     if (known === undefined) this.opts.transport.addPeer(cc.nodeId, url);
     else this.opts.transport.updatePeer(cc.nodeId, url);
   }
 
-  private setPeers(peers: ReadonlyMap<NodeId, string>): void {
+  private setPeers(peers: ReadonlyMap<NodeId, PeerUrls>): void {
     const { transport } = this.opts;
-    for (const id of this.peerUrls.keys()) if (!peers.has(id) && id !== this.id) transport.removePeer(id);
-    for (const [id, url] of peers) {
-      if (id === this.id) continue;
-      const known = this.peerUrls.get(id);
+    for (const id of this.peers.keys()) if (!peers.has(id) && id !== this.id) transport.removePeer(id);
+    for (const [id, urls] of peers) {
+      const url = transportUrl(urls);
+      if (id === this.id || !url) continue;
+      const known = this.peerUrl(id);
       if (known === undefined) transport.addPeer(id, url);
       else if (known !== url) transport.updatePeer(id, url);
     }
-    this.peerUrls = new Map(peers);
+    this.peers = new Map(peers);
   }
 
   // ---- failures -----------------------------------------------------------------------

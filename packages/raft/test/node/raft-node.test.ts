@@ -135,8 +135,14 @@ describe('RaftNode', function () {
     const joiner = new RaftNode<number>({ ...fast, id: 'n4', storage: new LevelLogStorage(db), transport, stateMachine: sm, peers });
     await joiner.start();
     try {
-      const conf = await leader.proposeConfChange({ type: 'addLearner', nodeId: 'n4', url: transport.url });
+      // A node may have several peer URLs: every member keeps them all, in the order given,
+      // and sends to the lowest (127.0.0.1 < 127.0.0.2), whatever the order.
+      const urls = ['http://127.0.0.2:1', transport.url];
+      const conf = await leader.proposeConfChange({ type: 'addLearner', nodeId: 'n4', urls });
       expect(conf.learners).to.include('n4');
+      expect([leader.peerUrls('n4'), leader.peerUrl('n4')]).to.deep.equal([urls, transport.url]);
+      const follower = cluster.members.find((m) => m.node !== leader)!.node;
+      await eventually(() => follower.peerUrls('n4')?.length === 2, 5_000, 'a follower to learn both URLs');
       await eventually(() => sm.count === 60, 10_000, 'the learner to catch up');
       const promoted = await leader.proposeConfChange({ type: 'addNode', nodeId: 'n4' });
       expect(promoted.voters).to.include('n4');

@@ -13,7 +13,7 @@ export async function serveHealth(member: Member, path: string, query: URLSearch
   const excluded = new Set(query.getAll('exclude'));
   const serializable = query.get('serializable') === 'true';
   const checks: [string, () => Promise<string | undefined>][] = [
-    ['alarms', async () => [...member.sm.alarms.values()].filter((a) => !excluded.has(a)).map((a) => `ALARM ${a}`)[0]],
+    ['alarms', async () => member.sm.alarms.list().filter((a) => !excluded.has(a.alarm)).map((a) => `ALARM ${a.alarm}`)[0]],
     ['leader', async () => (member.hasLeader ? undefined : 'RAFT NO LEADER')],
     ['serializable_read', async () => tryRead(member, true)],
     ['linearizable_read', async () => (serializable ? undefined : tryRead(member, false))],

@@ -1,4 +1,3 @@
-import { EtcdError } from '../../errors/index.js';
 import type { Member, MemberInfo } from '../../server/member.js';
 import { decimalToHex, hexToDecimal } from '../../server/identity.js';
 import type { AlarmType } from '../../server/requests.js';
@@ -108,36 +107,40 @@ export const routes: Record<string, Route> = {
       });
     },
   },
+  // Not on etcd 3.4's gateway (its /v3/maintenance/hash is Hash); served here for gRPC's HashKV.
   '/v3/maintenance/hashkv': {
     handle: async (m, b) => {
       const h = m.mvcc.hashKV(b.int('revision'));
-      return compact({ header: header(m.header(), h.revision), hash: h.hash, compact_revision: i64(h.compactRevision) });
+      // etcd: the header carries the current revision; compact_revision is -1 until a compaction.
+      return compact({ header: hdr(m), hash: h.hash, compact_revision: i64(h.compactRevision > 0 ? h.compactRevision : -1) });
     },
   },
   '/v3/maintenance/hash': {
     handle: async (m) => compact({ header: hdr(m), hash: m.mvcc.hashKV().hash }),
   },
+  // etcd 3.4 fills no header into the answers of Defragment, MoveLeader and Alarm.
   '/v3/maintenance/defragment': {
     handle: async (m) => {
       await m.defragment();
-      return { header: hdr(m) };
+      return {};
     },
   },
+  // Not forwarded: a follower answers 'etcdserver: not leader', as etcd's does.
   '/v3/maintenance/transfer-leadership': {
-    leaderOnly: true,
     handle: async (m, b) => {
       await m.moveLeader(decimalToHex(b.bigint('targetID', 'uint64')));
-      return { header: hdr(m) };
+      return {};
     },
   },
   '/v3/maintenance/alarm': {
     handle: async (m, b) => {
       const action = b.enumOf('action', ALARM_ACTIONS, 'AlarmRequest_AlarmAction');
       const alarm = ALARM_NAMES[b.enumOf('alarm', ALARMS, 'AlarmType')] as AlarmType;
-      const memberId = b.bigint('memberID', 'uint64') === 0n ? m.id : decimalToHex(b.bigint('memberID', 'uint64'));
-      if (action !== ALARM_ACTIONS.GET && alarm === 'NONE') throw EtcdError.badRequest('alarm: an alarm type is required');
+      // Member 0 and alarm NONE are kept as given, as etcd keeps them.
+      const memberId = decimalToHex(b.bigint('memberID', 'uint64'));
       const list = await m.alarm(action === ALARM_ACTIONS.GET ? 'get' : action === ALARM_ACTIONS.ACTIVATE ? 'activate' : 'deactivate', memberId, alarm);
-      return compact({ header: hdr(m), alarms: list.map(([id, a]) => compact({ memberID: hexToDecimal(id), alarm: a })) });
+      // NONE is enum value 0: proto3 JSON leaves it out, as it leaves out member 0.
+      return compact({ alarms: list.map((a) => compact({ memberID: hexToDecimal(a.memberId), alarm: a.alarm === 'NONE' ? undefined : a.alarm })) });
     },
   },
 };

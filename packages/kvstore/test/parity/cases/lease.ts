@@ -71,6 +71,20 @@ export const leaseCases: readonly ParityCase[] = [
     },
   },
   {
+    name: 'timetolive truncates the remaining TTL to whole seconds: 99 just after granting 100',
+    async run(t) {
+      const s = await Scope.open(t, 'parity/lease-truncate/');
+      const { id, answer } = await s.grant(100);
+      const out = { grant: answer, timeToLive: await s.call('/v3/lease/timetolive', { ID: id }) };
+      await s.call('/v3/lease/revoke', { ID: id });
+      return out;
+    },
+    expected: {
+      grant: { header: hdr(0), ID: 'lease#1', TTL: '100' },
+      timeToLive: { header: hdr(0), ID: 'lease#1', TTL: '99', grantedTTL: '100' },
+    },
+  },
+  {
     name: 'leases lists granted leases until they are revoked; a chosen ID is kept and cannot be granted twice',
     async run(t) {
       const s = await Scope.open(t, 'parity/lease-list/');
