@@ -39,11 +39,17 @@ export class Server {
     private readonly dir: string,
   ) {}
 
-  static async start(kind: 'ours' | 'etcd'): Promise<Server> {
+  /**
+   * `from` starts the server on a data dir laid out beforehand (a restored snapshot), with the
+   * name and peer URL it was laid out for; that dir is the caller's to remove.
+   */
+  static async start(kind: 'ours' | 'etcd', from?: { readonly dataDir: string; readonly name: string; readonly peer: string }): Promise<Server> {
     const dir = await mkdtemp(join(tmpdir(), `flotilla-etcdctl-${kind}-`));
     const client = `http://127.0.0.1:${await freePort()}`;
-    const peer = `http://127.0.0.1:${await freePort()}`;
-    const flags = [`--name=m`, `--data-dir=${join(dir, 'data')}`, `--listen-client-urls=${client}`, `--advertise-client-urls=${client}`, `--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`, `--initial-cluster=m=${peer}`];
+    const peer = from?.peer ?? `http://127.0.0.1:${await freePort()}`;
+    const name = from?.name ?? 'm';
+    const dataDir = from?.dataDir ?? join(dir, 'data');
+    const flags = [`--name=${name}`, `--data-dir=${dataDir}`, `--listen-client-urls=${client}`, `--advertise-client-urls=${client}`, `--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`, `--initial-cluster=${name}=${peer}`];
     const child = kind === 'etcd' ? spawn('etcd', flags, { stdio: 'ignore' }) : spawn(process.execPath, [KVSTORE, ...flags, '--log-level=error'], { stdio: 'ignore' });
     const server = new Server(client.replace('http://', ''), peer, child, dir);
     const until = Date.now() + 15_000;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { decodeSnapshotFile } from '@flotilla/kvstore';
 import { Crc32c } from '../src/snapshot/crc32c.js';
 import { humanBytes } from '../src/output/table.js';
-import { etcdctl, has, Server } from './servers.js';
+import { etcdctl, freePort, has, Server } from './servers.js';
 
 const FORMATS = ['simple', 'json', 'fields', 'table'] as const;
 
@@ -134,12 +134,40 @@ describe('etcdctl snapshot', function () {
       expect(out.stderr).to.match(/^Error: .*sha256/);
     });
 
-    it('checks a restore as etcd does, then reports that it cannot yet write a kvstore data directory', () => {
+    it('restores into a new data dir a kvstore starts from: the keys at their revisions, under a new member ID', async () => {
       const target = join(dir, 'restored');
-      const out = run('snapshot', 'restore', join(dir, 's1.db'), `--data-dir=${target}`);
+      const peer = `http://127.0.0.1:${await freePort()}`;
+      const flags = ['--name=r', `--initial-cluster=r=${peer}`, `--initial-advertise-peer-urls=${peer}`, '--initial-cluster-token=restored'];
+      const out = run('snapshot', 'restore', join(dir, 's3.db'), `--data-dir=${target}`, ...flags);
+      expect([out.stdout, out.code, logs(out.stderr).rest]).to.deep.equal(['', 0, '']);
+      expect(logs(out.stderr).messages).to.deep.equal(['restoring snapshot', 'restored snapshot']);
+      // etcd refuses a data dir that exists; so does a second restore.
+      const again = run('snapshot', 'restore', join(dir, 's3.db'), `--data-dir=${target}`, ...flags);
+      expect([again.code, logs(again.stderr).rest]).to.deep.equal([1, `Error: data-dir "${target}" exists`]);
+
+      const restored = await Server.start('ours', { dataDir: target, name: 'r', peer });
+      try {
+        const at = (...args: string[]) => etcdctl('ours', restored.endpoint, args);
+        const get = JSON.parse(at('get', 'k', '--prefix', '-w', 'json').stdout) as { header: { revision: number; member_id: number }; kvs: { key: string; create_revision: number; mod_revision: number }[] };
+        const original = JSON.parse(run('get', 'k', '--prefix', '-w', 'json').stdout) as typeof get;
+        // s3.db was saved after the last put: the same keys at the same revisions.
+        expect(get.header.revision).to.equal(5);
+        expect(get.kvs).to.deep.equal(original.kvs);
+        expect(get.kvs.map((kv) => Buffer.from(kv.key, 'base64').toString())).to.deep.equal(['k1', 'k2', 'k3', 'k4']);
+        expect(String(get.header.member_id)).to.not.equal(String(original.header.member_id));
+        expect(at('member', 'list').stdout).to.match(new RegExp(`^[0-9a-f]+, started, r, ${peer}, http://${restored.endpoint}, false\n$`));
+        expect(at('put', 'k5', 'v').code).to.equal(0);
+        expect(JSON.parse(at('get', 'k5', '-w', 'json').stdout).kvs[0].mod_revision).to.equal(6);
+      } finally {
+        await restored.stop();
+      }
+    });
+
+    it('refuses --wal-dir: a kvstore member keeps its log in its data dir', () => {
+      const target = join(dir, 'restored-wal');
+      const out = run('snapshot', 'restore', join(dir, 's1.db'), `--data-dir=${target}`, `--wal-dir=${join(dir, 'wal')}`);
       expect([out.stdout, out.code]).to.deep.equal(['', 1]);
-      expect(logs(out.stderr).messages).to.deep.equal(['restoring snapshot']);
-      expect(logs(out.stderr).rest).to.equal(`Error: cannot restore into ${target}: @flotilla/kvstore does not yet export a way to write a member data directory from a snapshot`);
+      expect(logs(out.stderr).rest).to.equal(`Error: --wal-dir is not supported: a kvstore member keeps its log in --data-dir (${target})`);
       expect(existsSync(target)).to.equal(false);
     });
   });

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { badArgs, Exit, ExitError } from '../exit.js';
 import { printDbStatus } from '../output/snapshot-printers.js';
-import { readSnapshotForRestore, RestoreError } from '../snapshot/restore.js';
+import { MemberRestoreError, restoreMemberDataDir } from '@flotilla/kvstore';
+import { parseUrlsMap, readSnapshotForRestore, restoreLogFields, RestoreError, type RestoreConfig } from '../snapshot/restore.js';
 import { saveSnapshot, SaveError } from '../snapshot/save.js';
 import { snapshotStatus } from '../snapshot/status.js';
 import { zapLogger } from '../snapshot/zap-log.js';
@@ -37,27 +38,27 @@ export function registerSnapshot(program: Command, register: Register): void {
   register(snapshot, 'restore', async (ctx, args, f) => {
     if (args.length !== 1) throw badArgs('snapshot restore requires exactly one argument');
     const name = String(f.name);
-    const dataDir = String(f.dataDir) || `${name}.etcd`;
+    const cfg: RestoreConfig = {
+      snapshotPath: args[0],
+      name,
+      dataDir: String(f.dataDir) || `${name}.etcd`,
+      walDir: String(f.walDir) || undefined,
+      peerUrls: String(f.initialAdvertisePeerUrls).split(','),
+      initialCluster: String(f.initialCluster),
+      initialClusterToken: String(f.initialClusterToken),
+      skipHashCheck: f.skipHashCheck === true,
+    };
+    const log = zapLogger(ctx.io.err);
     try {
-      await readSnapshotForRestore(
-        {
-          snapshotPath: args[0],
-          name,
-          dataDir,
-          walDir: String(f.walDir) || undefined,
-          peerUrls: String(f.initialAdvertisePeerUrls).split(','),
-          initialCluster: String(f.initialCluster),
-          initialClusterToken: String(f.initialClusterToken),
-          skipHashCheck: f.skipHashCheck === true,
-        },
-        zapLogger(ctx.io.err),
-      );
+      const { file } = await readSnapshotForRestore(cfg, log);
+      // A kvstore member keeps its Raft log inside its data dir: there is no WAL dir to put elsewhere.
+      if (cfg.walDir !== undefined) throw new RestoreError(`--wal-dir is not supported: a kvstore member keeps its log in --data-dir (${cfg.dataDir})`);
+      await restoreMemberDataDir(file, cfg.dataDir, { name, initialCluster: parseUrlsMap(cfg.initialCluster), initialClusterToken: cfg.initialClusterToken });
     } catch (err) {
-      if (err instanceof RestoreError || err instanceof UrlError) throw new ExitError(Exit.Error, err.message);
+      if (err instanceof RestoreError || err instanceof UrlError || err instanceof MemberRestoreError) throw new ExitError(Exit.Error, err.message);
       throw err;
     }
-    // The snapshot is sound; laying it out as a member's data directory needs the kvstore's own code.
-    throw new ExitError(Exit.Error, `cannot restore into ${dataDir}: @flotilla/kvstore does not yet export a way to write a member data directory from a snapshot`);
+    log.snapshot('snapshot/v3_snapshot.go:309', 'restored snapshot', restoreLogFields(cfg));
   })
     .description('Restores an etcd member snapshot to an etcd directory')
     .option('--data-dir <dir>', 'Path to the data directory', '')

@@ -70,19 +70,23 @@ export function verifyBootstrap(name: string, peerUrls: readonly string[], clust
   }
 }
 
+/** A snapshot file that passed restore's checks: its bytes, and what they hold. */
+export interface CheckedSnapshot {
+  readonly file: Uint8Array;
+  readonly envelope: SnapshotEnvelope;
+}
+
 /**
  * Checks a restore as etcd does (flags, then the target directories, then the snapshot
- * file's integrity) and returns what the file holds. Writing a member's data directory
- * from it is the kvstore's business: see `restoreSnapshot`.
+ * file's integrity) and returns the file. Writing a member's data directory from it is the
+ * kvstore's business (`restoreMemberDataDir`).
  */
-export async function readSnapshotForRestore(cfg: RestoreConfig, log: ZapLogger): Promise<SnapshotEnvelope> {
+export async function readSnapshotForRestore(cfg: RestoreConfig, log: ZapLogger): Promise<CheckedSnapshot> {
   const peerUrls = newUrls(cfg.peerUrls);
   verifyBootstrap(cfg.name, peerUrls, parseUrlsMap(cfg.initialCluster));
   if (await exists(cfg.dataDir)) throw new RestoreError(`data-dir ${JSON.stringify(cfg.dataDir)} exists`);
   if (cfg.walDir !== undefined && (await exists(cfg.walDir))) throw new RestoreError(`wal-dir ${JSON.stringify(cfg.walDir)} exists`);
-  const walDir = cfg.walDir ?? join(cfg.dataDir, 'member', 'wal');
-  const snapDir = join(cfg.dataDir, 'member', 'snap');
-  log.snapshot('snapshot/v3_snapshot.go:296', 'restoring snapshot', { path: cfg.snapshotPath, 'wal-dir': walDir, 'data-dir': cfg.dataDir, 'snap-dir': snapDir });
+  log.snapshot('snapshot/v3_snapshot.go:296', 'restoring snapshot', restoreLogFields(cfg));
 
   let file: Uint8Array;
   try {
@@ -102,8 +106,13 @@ export async function readSnapshotForRestore(cfg: RestoreConfig, log: ZapLogger)
     throw new RestoreError(`${cfg.snapshotPath} is not a ${SNAPSHOT_FORMAT} file: only our members' snapshots restore into a kvstore data directory`);
   }
   try {
-    return decodeSnapshotFile(file);
+    return { file, envelope: decodeSnapshotFile(file) };
   } catch (err) {
     throw new RestoreError((err as Error).message);
   }
+}
+
+/** Where etcd's restore says it wrote: the fields of its 'restoring' and 'restored' log lines. */
+export function restoreLogFields(cfg: RestoreConfig): Record<string, string> {
+  return { path: cfg.snapshotPath, 'wal-dir': cfg.walDir ?? join(cfg.dataDir, 'member', 'wal'), 'data-dir': cfg.dataDir, 'snap-dir': join(cfg.dataDir, 'member', 'snap') };
 }

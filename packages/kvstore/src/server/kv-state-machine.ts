@@ -230,6 +230,17 @@ export class KvStateMachine implements StateMachine<ApplyResult> {
     this.reattachLeases();
   }
 
+  /**
+   * Loads a snapshot taken in another cluster, as etcd's `snapshot restore` does: keys at their
+   * revisions, leases and alarms are kept; the old cluster's members and ID are dropped (the new
+   * members publish their own) and the consistent index starts at 0, with the new cluster's log.
+   */
+  async seed(snapshotData: Uint8Array, clusterId: string): Promise<void> {
+    const data = packr.unpack(snapshotData) as SnapshotData;
+    const fresh: SnapshotData = { ...data, members: [], clusterId };
+    await this.restore({ metadata: { index: 0, term: 0, confState: { voters: [], learners: [] } }, data: packr.pack(fresh) });
+  }
+
   private reattachLeases(): void {
     const { mvcc, lessor } = this.opts;
     const all = mvcc.range({ key: Uint8Array.of(0), rangeEnd: Uint8Array.of(0) });

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { HttpTransport, LevelLogStorage, RaftError, RaftNode, silentLogger, transportUrl, type Logger, type NodeId } from '@flotilla/raft';
 import { ETCD_ERRORS, EtcdError } from '../errors/index.js';
@@ -18,6 +16,7 @@ import {
   type TxnResult,
 } from '../mvcc/index.js';
 import { AutoCompactor } from './auto-compactor.js';
+import { openMemberDb, readIdentity, writeIdentity } from './data-dir.js';
 import { clusterId, memberId } from './identity.js';
 import { KvStateMachine, type ApplyResult } from './kv-state-machine.js';
 import type { AlarmMember } from './alarm-store.js';
@@ -126,17 +125,18 @@ export class Member {
     // etcd sorts each member's peer URLs (types.NewURLsMap); peers send to the lowest, the first.
     const founders = [...config.initialCluster].map(([name, urls]) => ({ name, id: memberId(urls, config.initialClusterToken), urls: [...urls].sort() }));
 
-    const dir = join(config.dataDir, 'member');
-    await mkdir(dir, { recursive: true });
-    const db = new ClassicLevel<Uint8Array, Uint8Array>(join(dir, 'db'), { keyEncoding: 'view', valueEncoding: 'view' });
-    await db.open();
-    // A member keeps the identity of its first start: its peer URLs may change later (member update).
-    const { id, cluster } = await loadIdentity(db, () => {
+    const memberDb = await openMemberDb(config.dataDir);
+    const { root: db, raft: raftDb, kv: kvDb } = memberDb;
+    // A member keeps the identity of its first start (or of a snapshot restore): its peer
+    // URLs may change later (member update). Written with the first raft batch's sync; until
+    // then a crash simply recomputes the same values.
+    let identity = await readIdentity(memberDb);
+    if (!identity) {
       const self = founders.find((f) => f.name === config.name);
-      return { id: self?.id ?? memberId(config.peerUrls, config.initialClusterToken), cluster: clusterId(founders.map((f) => f.id)) };
-    });
-    const raftDb = db.sublevel<Uint8Array, Uint8Array>('raft', { keyEncoding: 'view', valueEncoding: 'view' });
-    const kvDb = db.sublevel<Uint8Array, Uint8Array>('kv', { keyEncoding: 'view', valueEncoding: 'view' });
+      identity = { id: self?.id ?? memberId(config.peerUrls, config.initialClusterToken), cluster: clusterId(founders.map((f) => f.id)) };
+      await writeIdentity(memberDb, identity);
+    }
+    const { id, cluster } = identity;
 
     const mvcc = await MvccStore.open(kvDb, { maxTxnOps: config.maxTxnOps });
     // etcd's minimum lease TTL: one and a half election timeouts, rounded up to seconds.
@@ -482,18 +482,6 @@ export class Member {
 }
 
 export const ETCD_VERSION = '3.4.0';
-
-const IDENTITY_KEY = new TextEncoder().encode('identity');
-
-async function loadIdentity(db: ClassicLevel<Uint8Array, Uint8Array>, first: () => { id: string; cluster: string }): Promise<{ id: string; cluster: string }> {
-  const meta = db.sublevel<Uint8Array, Uint8Array>('meta', { keyEncoding: 'view', valueEncoding: 'view' });
-  const stored = await meta.get(IDENTITY_KEY);
-  if (stored) return JSON.parse(new TextDecoder().decode(stored)) as { id: string; cluster: string };
-  const identity = first();
-  // Written with the first raft batch's sync; until then a crash simply recomputes the same values.
-  await meta.put(IDENTITY_KEY, new TextEncoder().encode(JSON.stringify(identity)));
-  return identity;
-}
 
 /** etcd 3.4 allows one learner in a cluster (membership.maxLearners). */
 const MAX_LEARNERS = 1;
