@@ -93,7 +93,7 @@ export class ProcessCluster {
     return m;
   }
 
-  private launch(m: ProcessMember, extra: string[] = []): void {
+  private launch(m: ProcessMember, extra: string[] = [], attempt = 0): void {
     const urlsOf = (x: ProcessMember) => [x.peerUrl, ...(x.extraPeerUrls ?? [])];
     const initial = this.members.flatMap((x) => urlsOf(x).map((u) => `${x.name}=${u}`)).join(',');
     const args = [
@@ -112,8 +112,18 @@ export class ProcessCluster {
       ...extra,
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
     child.stdout!.on('data', (d: Buffer) => (m.log += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (m.log += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => {
+      m.log += d.toString();
+      output += d.toString();
+    });
+    // A port the OS chose can be taken again (as some connection's source port) by the time a
+    // member restarts on it: that launch fails at once with EADDRINUSE, so try again shortly.
+    child.once('exit', (code) => {
+      if (m.process !== child || code === 0 || !output.includes('EADDRINUSE') || attempt >= 50) return;
+      setTimeout(() => m.process === child && this.launch(m, extra, attempt + 1), 100);
+    });
     m.process = child;
   }
 
@@ -123,7 +133,7 @@ export class ProcessCluster {
     for (const m of this.members.filter((x) => x.process)) {
       for (;;) {
         try {
-          const res = await request(`${m.clientUrl}/health`);
+          const res = await request(`${m.clientUrl}/health`, { headersTimeout: 2000, bodyTimeout: 2000 });
           const body = (await res.body.json()) as { health: string };
           if (body.health === 'true') break;
         } catch {
