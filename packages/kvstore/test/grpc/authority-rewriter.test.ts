@@ -30,9 +30,9 @@ describe('gRPC: repairing the :authority of Go clients', () => {
   });
 
   it('cuts a URL authority down to host:port', () => {
-    expect(hostPort('http://127.0.0.1:2379')).to.equal('127.0.0.1:2379');
-    expect(hostPort('https://[::1]:2379/')).to.equal('[::1]:2379');
-    expect(hostPort('127.0.0.1:2379')).to.equal('127.0.0.1:2379');
+    expect(hostPort('http://127.0.0.1:12379')).to.equal('127.0.0.1:12379');
+    expect(hostPort('https://[::1]:12379/')).to.equal('[::1]:12379');
+    expect(hostPort('127.0.0.1:12379')).to.equal('127.0.0.1:12379');
   });
 
   it('serves every request of a connection, header blocks split over CONTINUATION frames included', async () => {
