@@ -77,6 +77,9 @@ export class ClientServer {
 
   /** Reads the first bytes, puts them back, and hands the connection to the protocol they name. */
   private route(socket: Socket): void {
+    // As Go's net package (so etcd) does: each response leaves at once, instead of waiting
+    // for the client's delayed ACK of the previous segment (Nagle), ~40 ms on every call.
+    socket.setNoDelay(true);
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     socket.once('error', () => socket.destroy());

@@ -38,7 +38,7 @@ export const ETCD_ERRORS = {
   TimeoutDueToLeaderFail: [GrpcCode.Unavailable, 'etcdserver: request timed out, possibly due to previous leader failure'],
   Unhealthy: [GrpcCode.Unavailable, 'etcdserver: unhealthy cluster'],
   Corrupt: [GrpcCode.DataLoss, 'etcdserver: corrupt cluster'],
-  NotSupportedForLearner: [GrpcCode.FailedPrecondition, 'etcdserver: rpc not supported for learner'],
+  NotSupportedForLearner: [GrpcCode.Unavailable, 'etcdserver: rpc not supported for learner'],
   BadLeaderTransferee: [GrpcCode.FailedPrecondition, 'etcdserver: bad leader transferee'],
   Canceled: [GrpcCode.Canceled, 'etcdserver: request canceled'],
   DeadlineExceeded: [GrpcCode.DeadlineExceeded, 'etcdserver: context deadline exceeded'],

@@ -6,6 +6,7 @@ import type { Member } from '../../server/member.js';
 import { JsonFields } from '../gateway/json-fields.js';
 import { routes } from '../gateway/routes.js';
 import { grpcError } from './grpc-error.js';
+import { learnerRefusal } from './learner-guard.js';
 import { UNARY_METHODS, etcdProto } from './methods.js';
 import { serveGrpcKeepAlive, serveGrpcSnapshot, serveGrpcWatch, type StreamOptions } from './streams.js';
 
@@ -22,6 +23,8 @@ export function addEtcdServices(server: grpc.Server, member: Member, opts: EtcdS
     const handlers: grpc.UntypedServiceImplementation = {};
     for (const [method, path] of Object.entries(methods)) {
       handlers[method] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        const refused = learnerRefusal(member, `${service}/${method}`, call.request);
+        if (refused) return callback(grpcError(refused));
         unary(member, path, call.request)
           .then((response) => callback(null, response))
           .catch((err: unknown) => {
@@ -33,13 +36,22 @@ export function addEtcdServices(server: grpc.Server, member: Member, opts: EtcdS
           });
       };
     }
-    if (service === 'Lease') handlers.LeaseKeepAlive = (call: grpc.ServerDuplexStream<unknown, unknown>) => serveGrpcKeepAlive(member, call);
-    if (service === 'Maintenance') handlers.Snapshot = (call: grpc.ServerWritableStream<unknown, unknown>) => void serveGrpcSnapshot(member, call);
+    if (service === 'Lease') handlers.LeaseKeepAlive = stream(member, 'Lease/LeaseKeepAlive', (call: grpc.ServerDuplexStream<unknown, unknown>) => serveGrpcKeepAlive(member, call));
+    if (service === 'Maintenance') handlers.Snapshot = stream(member, 'Maintenance/Snapshot', (call: grpc.ServerWritableStream<unknown, unknown>) => void serveGrpcSnapshot(member, call));
     server.addService(serviceDefinition(service), handlers);
   }
   server.addService(serviceDefinition('Watch'), {
-    Watch: (call: grpc.ServerDuplexStream<unknown, unknown>) => serveGrpcWatch(member, call, opts),
+    Watch: stream(member, 'Watch/Watch', (call: grpc.ServerDuplexStream<unknown, unknown>) => serveGrpcWatch(member, call, opts)),
   });
+}
+
+/** A streaming method's handler; a learner refuses every stream, as etcd 3.4's does. */
+function stream<C extends grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>>(member: Member, method: string, serve: (call: C) => void): (call: C) => void {
+  return (call) => {
+    const refused = learnerRefusal(member, method);
+    if (refused) call.emit('error', grpcError(refused));
+    else serve(call);
+  };
 }
 
 function serviceDefinition(name: string): grpc.ServiceDefinition {
