@@ -1,0 +1,2 @@
+/** @flotilla/controlplane: the Kubernetes control plane on the kvstore. */
+export {};
