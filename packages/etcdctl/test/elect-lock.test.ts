@@ -14,7 +14,7 @@ class Running {
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(kind: Kind, endpoint: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  constructor(private readonly kind: Kind, endpoint: string, private readonly args: readonly string[], env: NodeJS.ProcessEnv = {}) {
     const argv = [`--endpoints=${endpoint}`, ...args];
     const options = { env: { ...process.env, ETCDCTL_API: '3', ...env }, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
     this.child = kind === 'etcd' ? spawn('etcdctl', argv, options) : spawn(process.execPath, [OUR_ETCDCTL, ...argv], options);
@@ -38,10 +38,18 @@ class Running {
     return this.stdout;
   }
 
-  /** SIGINT, as Ctrl-C; resolves with the exit code. */
-  async interrupt(): Promise<number | null> {
+  /** SIGINT, as Ctrl-C; resolves with the exit code, or rejects saying who did not exit within `ms`. */
+  async interrupt(ms = 20_000): Promise<number | null> {
     this.child.kill('SIGINT');
-    return this.exited;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${this.kind} etcdctl ${this.args.join(' ')} still running ${ms} ms after SIGINT; stdout ${JSON.stringify(this.stdout)}, stderr ${JSON.stringify(this.stderr)}`)), ms);
+    });
+    try {
+      return await Promise.race([this.exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Ends it for good (test clean-up). */
