@@ -434,6 +434,10 @@ export class Member {
   // ---- plumbing -------------------------------------------------------------------------
 
   private async linearizable(): Promise<void> {
+    // TEST ONLY, off by default: FLOTILLA_UNSAFE_FOLLOWER_READS=1 deliberately breaks
+    // linearizable reads (served from local state without ReadIndex, so a cut-off member
+    // answers stale values). It exists so the chaos checker's test can prove it catches that.
+    if (UNSAFE_FOLLOWER_READS) return;
     try {
       await this.raft.readIndex();
     } catch (err) {
@@ -482,6 +486,9 @@ export class Member {
 }
 
 export const ETCD_VERSION = '3.4.0';
+
+/** See linearizable(): a deliberately broken read path for the chaos checker's own test. Never set it otherwise. */
+const UNSAFE_FOLLOWER_READS = process.env.FLOTILLA_UNSAFE_FOLLOWER_READS === '1';
 
 /** etcd 3.4 allows one learner in a cluster (membership.maxLearners). */
 const MAX_LEARNERS = 1;
