@@ -61,6 +61,12 @@ export interface WatchRecord {
   readonly resumes: readonly { readonly at: number; readonly fromRevision: number }[];
   /** Set when the server cancelled the watch (e.g. compacted); the checker then checks only up to it. */
   readonly cancelledAt?: { readonly at: number; readonly reason: string; readonly compactRevision?: number };
+  /**
+   * Optional: a store revision this watcher is known to have caught up with at the end (the header
+   * revision of a progress notification received after the workload stopped). The gap check then
+   * covers every revision up to it; without it, only up to the last event the watcher saw.
+   */
+  readonly syncedRevision?: number;
 }
 
 export interface LeaseRecord {
