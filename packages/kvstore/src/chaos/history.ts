@@ -87,6 +87,8 @@ export interface FaultRecord {
   readonly target: string;
   readonly startedAt: number;
   readonly endedAt?: number;
+  /** Optional: what was done, for people reading the report (e.g. "m1 does not hear from m0, m2"). */
+  readonly detail?: string;
 }
 
 /** The store as read at the end of the run, after healing every fault: key -> value and mod revision. */
