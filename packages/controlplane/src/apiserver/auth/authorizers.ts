@@ -1,0 +1,47 @@
+import type { Authorizer, Decision, RequestAttributes } from './types.js';
+import { SystemNames } from './types.js';
+
+/** Allows everything (--authorization-mode=AlwaysAllow, Kubernetes' default mode). */
+export class AlwaysAllowAuthorizer implements Authorizer {
+  async authorize(): Promise<Decision> {
+    return { allowed: true, reason: '' };
+  }
+}
+
+/** Denies everything (--authorization-mode=AlwaysDeny); useful to prove a path is authorized at all. */
+export class AlwaysDenyAuthorizer implements Authorizer {
+  async authorize(): Promise<Decision> {
+    return { allowed: false, reason: 'Everything is forbidden.' };
+  }
+}
+
+/**
+ * Allows any member of the given groups, ahead of every mode: kube-apiserver always lets
+ * system:masters through, so that a broken RBAC policy cannot lock the administrator out.
+ */
+export class PrivilegedGroupsAuthorizer implements Authorizer {
+  constructor(private readonly groups: readonly string[] = [SystemNames.mastersGroup]) {}
+
+  async authorize(attrs: RequestAttributes): Promise<Decision> {
+    const allowed = attrs.user.groups.some((group) => this.groups.includes(group));
+    return { allowed, reason: '' };
+  }
+}
+
+/**
+ * Asks each authorizer in turn; the first that allows decides. A denial is "no opinion", so the
+ * reasons of all that denied are joined, one a line, as Kubernetes' union authorizer does.
+ */
+export class UnionAuthorizer implements Authorizer {
+  constructor(private readonly authorizers: readonly Authorizer[]) {}
+
+  async authorize(attrs: RequestAttributes): Promise<Decision> {
+    const reasons: string[] = [];
+    for (const authorizer of this.authorizers) {
+      const decision = await authorizer.authorize(attrs);
+      if (decision.allowed) return decision;
+      if (decision.reason !== '') reasons.push(decision.reason);
+    }
+    return { allowed: false, reason: reasons.join('\n') };
+  }
+}
