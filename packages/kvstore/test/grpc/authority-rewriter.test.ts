@@ -35,12 +35,15 @@ describe('gRPC: repairing the :authority of Go clients', () => {
     expect(hostPort('127.0.0.1:12379')).to.equal('127.0.0.1:12379');
   });
 
-  it('serves every request of a connection, header blocks split over CONTINUATION frames included', async () => {
+  for (const form of ['URL', 'host:port'] as const)
+  it(`serves every request of a connection whose authority is a ${form}, header blocks split over CONTINUATION frames included`, async () => {
+    seen.length = 0;
     const client = http2.connect(`http://127.0.0.1:${port}`);
+    const authority = form === 'URL' ? `http://127.0.0.1:${port}` : `127.0.0.1:${port}`;
     try {
       const call = (extra: Record<string, string> = {}) =>
         new Promise<number>((resolve, reject) => {
-          const req = client.request({ ':path': '/', ':authority': `http://127.0.0.1:${port}`, ...extra });
+          const req = client.request({ ':path': '/', ':authority': authority, ...extra });
           let status = 0;
           req.on('response', (h) => (status = Number(h[':status'])));
           req.on('end', () => resolve(status));

@@ -41,6 +41,7 @@ export class EtcdCluster {
   private constructor(
     private readonly bin: string,
     private readonly root: string,
+    private readonly extraArgs: readonly string[],
   ) {}
 
   /** Client URLs, in member order. */
@@ -48,8 +49,9 @@ export class EtcdCluster {
     return this.members.map((m) => m.clientUrl);
   }
 
-  static async start(bin: string, size = 3, timeoutMs = 20_000): Promise<EtcdCluster> {
-    const c = new EtcdCluster(bin, await mkdtemp(join(tmpdir(), 'flotilla-etcd-parity-')));
+  /** `extraArgs` come last, so they override the flags below (Go's flag package keeps the last value). */
+  static async start(bin: string, size = 3, timeoutMs = 20_000, extraArgs: readonly string[] = []): Promise<EtcdCluster> {
+    const c = new EtcdCluster(bin, await mkdtemp(join(tmpdir(), 'flotilla-etcd-parity-')), extraArgs);
     for (let i = 0; i < size; i++) {
       const clientUrl = `http://127.0.0.1:${await freePort()}`;
       const peerUrl = `http://127.0.0.1:${await freePort()}`;
@@ -81,6 +83,7 @@ export class EtcdCluster {
       '--election-timeout', '500',
       '--logger', 'zap',
       '--log-level', 'warn',
+      ...this.extraArgs,
     ];
     // ETCD_* variables would override or clash with the flags above.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD_')));

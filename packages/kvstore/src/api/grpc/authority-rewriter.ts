@@ -21,7 +21,12 @@ interface PendingBlock {
   readonly endStream: boolean;
   readonly priority: Buffer | undefined;
   readonly fragments: Buffer[];
+  /** The block's frames as received, forwarded unchanged when nothing needs repair. */
+  readonly frames: Buffer[];
 }
+
+/** Until the first request's headers are read; then either every block is re-encoded, or none is. */
+type Mode = 'undecided' | 'rewrite' | 'passthrough';
 
 /**
  * Go's gRPC client (in etcdctl's maintenance calls, and whenever an endpoint is given as a
@@ -31,11 +36,17 @@ interface PendingBlock {
  * (HPACK), cuts the authority down to host:port, and encodes the block again with its own
  * HPACK table, which is then the only one the server's decoder follows. Every other frame
  * passes unchanged, and the server's replies do not go through it at all.
+ *
+ * A Go client uses one authority for the whole connection, so the first request decides: if
+ * its authority is already host:port, that block and everything after it pass through
+ * untouched (the server's HPACK table then follows the client's own), and the connection
+ * costs no decoding at all.
  */
 export class AuthorityRewriter extends Transform {
   private buffered: Buffer = Buffer.alloc(0);
   private prefacePassed = false;
   private pending: PendingBlock | undefined;
+  private mode: Mode = 'undecided';
   private readonly decoder = hpack.decompressor.create({ table: { size: TABLE_BYTES } });
   private readonly encoder = hpack.compressor.create({ table: { size: TABLE_BYTES } });
 
@@ -56,6 +67,11 @@ export class AuthorityRewriter extends Transform {
       this.buffered = this.buffered.subarray(PREFACE_BYTES);
       this.prefacePassed = true;
     }
+    if (this.passingThrough()) {
+      if (this.buffered.byteLength > 0) this.push(this.buffered);
+      this.buffered = Buffer.alloc(0);
+      return;
+    }
     while (this.buffered.byteLength >= FRAME_HEADER_BYTES) {
       const length = this.buffered.readUIntBE(0, 3);
       if (this.buffered.byteLength < FRAME_HEADER_BYTES + length) return;
@@ -63,9 +79,15 @@ export class AuthorityRewriter extends Transform {
       this.buffered = this.buffered.subarray(FRAME_HEADER_BYTES + length);
       const type = frame[3];
       if (type === HEADERS) this.onHeaders(frame);
-      else if (type === CONTINUATION && this.pending) this.onFragment(frame.subarray(FRAME_HEADER_BYTES), frame[4]);
+      else if (type === CONTINUATION && this.pending) this.onFragment(frame, frame.subarray(FRAME_HEADER_BYTES), frame[4]);
       else this.push(frame);
+      // onHeaders may have just decided that this connection needs no repair.
+      if (this.passingThrough()) return this.drain();
     }
+  }
+
+  private passingThrough(): boolean {
+    return this.mode === 'passthrough';
   }
 
   private onHeaders(frame: Buffer): void {
@@ -77,19 +99,30 @@ export class AuthorityRewriter extends Transform {
       priority = Buffer.from(payload.subarray(0, 5));
       payload = payload.subarray(5);
     }
-    this.pending = { streamId: frame.readUInt32BE(5) & 0x7fffffff, endStream: (flags & END_STREAM) !== 0, priority, fragments: [] };
-    this.onFragment(payload, flags);
+    this.pending = { streamId: frame.readUInt32BE(5) & 0x7fffffff, endStream: (flags & END_STREAM) !== 0, priority, fragments: [], frames: [] };
+    this.onFragment(frame, payload, flags);
   }
 
-  private onFragment(fragment: Buffer, flags: number): void {
+  private onFragment(frame: Buffer, fragment: Buffer, flags: number): void {
     const block = this.pending!;
     block.fragments.push(Buffer.from(fragment));
+    block.frames.push(Buffer.from(frame));
     if (!(flags & END_HEADERS)) return;
     this.pending = undefined;
     this.decoder.write(Buffer.concat(block.fragments));
     this.decoder.execute();
+    const decoded: { name: string; value: string }[] = [];
+    for (let f = this.decoder.read(); f; f = this.decoder.read()) decoded.push(f);
+    if (this.mode === 'undecided') {
+      const authority = decoded.find((f) => f.name === ':authority')?.value;
+      this.mode = authority === undefined || hostPort(authority) === authority ? 'passthrough' : 'rewrite';
+      if (this.mode === 'passthrough') {
+        for (const f of block.frames) this.push(f);
+        return;
+      }
+    }
     const fields: { name: string; value: string; neverIndex?: boolean }[] = [];
-    for (let f = this.decoder.read(); f; f = this.decoder.read()) {
+    for (const f of decoded) {
       const field = f.name === ':authority' ? { ...f, value: hostPort(f.value) } : f;
       // A field too big to share the table is never indexed, so no entry has to be evicted for it.
       fields.push(field.name.length + field.value.length + 32 > LARGEST_INDEXED_FIELD ? { ...field, neverIndex: true } : field);
