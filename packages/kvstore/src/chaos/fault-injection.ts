@@ -19,6 +19,8 @@ export interface SkippedFault {
  */
 export async function injectFaults(
   schedule: readonly ScheduledFault[],
+  /** The recorder time the schedule's times count from. */
+  startAt: number,
   ctx: FaultContext,
   recorder: HistoryRecorder,
   signal: AbortSignal,
@@ -26,7 +28,7 @@ export async function injectFaults(
 ): Promise<SkippedFault[]> {
   const skipped: SkippedFault[] = [];
   for (const f of schedule) {
-    await sleep(f.at - recorder.now(), signal);
+    await sleep(startAt + f.at - recorder.now(), signal);
     if (signal.aborted) break;
     let plan;
     try {

@@ -22,7 +22,7 @@ const MIX: readonly { readonly type: KvOperation['type']; readonly weight: numbe
 ];
 const MIX_TOTAL = MIX.reduce((n, m) => n + m.weight, 0);
 
-/** After an operation that did not succeed, a client tries the next member after this pause, so a dead member is not hammered. */
+/** After an operation that did not succeed, a client pauses this long, so a dead member is not hammered. */
 const BACKOFF_MS = 50;
 
 /** The workload's keys: `<prefix>k/00` … in order. */
@@ -34,8 +34,8 @@ export function workloadKeys(prefix: string, count: number): string[] {
 /**
  * Concurrent clients, each a closed loop of puts, linearizable gets, deletes and compare-and-swap
  * txns on a few shared keys, every one recorded with its outcome. Values name the operation that
- * wrote them ("v<id>"), so each is unique. A client sticks to one member and moves to the next
- * after any operation that does not succeed.
+ * wrote them ("v<id>"), so each is unique. Each operation goes to a member chosen at random, so
+ * every member, a cut-off or stale one too, keeps answering part of the reads and writes.
  */
 export class KvWorkload {
   private readonly keys: string[];
@@ -56,12 +56,12 @@ export class KvWorkload {
 
   private async client(client: number, random: SeededRandom, signal: AbortSignal): Promise<void> {
     const endpoints = this.ops.endpoints.length;
-    let endpoint = client % endpoints;
     // The last value this client saw for each key: what its compare-and-swaps expect.
     const seen = new Map<string, string | null>();
     const interval = this.options.ratePerSecond > 0 ? (1000 * this.options.clients) / this.options.ratePerSecond : 0;
     while (!signal.aborted) {
       const started = performance.now();
+      const endpoint = random.below(endpoints);
       const key = random.choose(this.keys);
       const type = pickType(random.next());
       // A quarter of the swaps expect the key absent whatever was seen, so creation races happen too.
@@ -78,7 +78,6 @@ export class KvWorkload {
         else if (op.type === 'put' || (op.type === 'cas' && r.type === 'cas' && r.succeeded)) seen.set(key, op.value);
         else if (op.type === 'delete') seen.set(key, null);
       } else {
-        endpoint = (endpoint + 1) % endpoints;
         await sleep(BACKOFF_MS, signal);
       }
       const wait = interval - (performance.now() - started);

@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, NETWORK_FAULTS, type FaultKind } from './faults/index.js';
+import { ELECTION_TIMEOUT_MS } from './member-process.js';
+
+/** The availability limit for the members we start: 3 election timeouts from losing the leader to a write succeeding. */
+export const DEFAULT_MAX_UNAVAILABLE_MS = 3 * ELECTION_TIMEOUT_MS;
 
 /** What a chaos run does. Parsing is pure: argv, cwd and a fallback seed in, options or a ChaosUsageError out. */
 export interface ChaosOptions {
@@ -24,6 +28,11 @@ export interface ChaosOptions {
   readonly leaseTtlSeconds: number;
   /** Watchers on the workload's prefix. */
   readonly watchers: number;
+  /**
+   * The longest acceptable time from a leader-losing fault to the first write succeeding; longer is
+   * an availability violation. Undefined: windows are only reported.
+   */
+  readonly maxUnavailableMs: number | undefined;
   /** Added to each started member's environment; for tests only (e.g. FLOTILLA_UNSAFE_FOLLOWER_READS). */
   readonly memberEnv?: Readonly<Record<string, string>>;
 }
@@ -46,26 +55,30 @@ report.json and report.html. Exits 0 only if every check passes.
   --duration S       seconds of workload and faults (default 60)
   --faults LIST      comma-separated, default all: ${FAULT_KINDS.join(',')}
                      (with --endpoints only ${NETWORK_FAULTS.join(',')})
-  --interval S       seconds between fault starts (default 5)
+  --interval S       seconds between fault starts (default 3)
   --clients N        concurrent workload clients (default 8)
   --keys N           keys the clients share (default 8)
   --rate N           operations per second for all clients (default 0: unlimited)
   --seed N           reproduces the fault schedule, targets and workload choices (default: random, printed)
   --out DIR          where report.json and report.html go (default ./chaos-results)
   --endpoints URLS   attach to a running cluster (client URLs) instead of starting one
+  --max-unavailable S  longest acceptable time from a kill-leader or partition-leader fault to the
+                     first successful write (default ${DEFAULT_MAX_UNAVAILABLE_MS / 1000}: 3 election timeouts of the members
+                     started here; with --endpoints, not judged unless given)
 `;
 
 const FLAGS = {
   members: { type: 'string', default: '3' },
   duration: { type: 'string', default: '60' },
   faults: { type: 'string' },
-  interval: { type: 'string', default: '5' },
+  interval: { type: 'string', default: '3' },
   clients: { type: 'string', default: '8' },
   keys: { type: 'string', default: '8' },
   rate: { type: 'string', default: '0' },
   seed: { type: 'string' },
   out: { type: 'string', default: 'chaos-results' },
   endpoints: { type: 'string' },
+  'max-unavailable': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -93,6 +106,7 @@ export function parseChaosOptions(argv: readonly string[], cwd: string, fallback
     seed: typeof values.seed === 'string' ? number(values, 'seed', 0) : fallbackSeed >>> 0,
     out: resolve(cwd, String(values.out)),
     endpoints,
+    maxUnavailableMs: values['max-unavailable'] !== undefined ? seconds(values, 'max-unavailable') : endpoints ? undefined : DEFAULT_MAX_UNAVAILABLE_MS,
     opTimeoutMs: 2000,
     leaseTtlSeconds: 2,
     watchers: 2,

@@ -29,17 +29,20 @@ export interface ChaosRun {
 /** A new lease this often, so a run of a few seconds has a few to check. */
 const LEASE_EVERY_MS = 700;
 const PROGRESS_EVERY_MS = 1000;
+const HEALED_TAIL_MS = 1000;
 const FINAL_READ_TIMEOUT_MS = 20_000;
 
 /**
- * One chaos run: a cluster (started here, or the one at --endpoints), the KV workload, the lease
- * workload and the watchers running for the duration while faults are injected on the seeded
- * schedule; then every fault healed, the final state read, the watchers synced to it, and the
- * history built. The cluster it started is stopped and its data removed, whatever happens.
+ * One chaos run: a cluster (started here, the one at --endpoints, or `existing`, which tests share
+ * between runs and which is left running), the KV workload, the lease workload and the watchers
+ * running for the duration while faults are injected on the seeded schedule; then every fault
+ * healed, the final state read, the watchers synced to it, and the history built. `interrupt`
+ * ends the workload early (the rest still happens). A cluster it started is stopped and its data
+ * removed, whatever happens.
  */
-export async function runChaos(options: ChaosOptions, log: (line: string) => void): Promise<ChaosRun> {
+export async function runChaos(options: ChaosOptions, log: (line: string) => void, interrupt?: AbortSignal, existing?: LocalCluster): Promise<ChaosRun> {
   const startedAt = new Date();
-  const cluster = options.endpoints ? undefined : await LocalCluster.start(options.members, kvstoreCommand(options.memberEnv));
+  const cluster = existing ?? (options.endpoints ? undefined : await LocalCluster.start(options.members, kvstoreCommand(options.memberEnv)));
   try {
     const targets = cluster ? () => cluster.members.map((m) => ({ name: m.spec.name, clientUrl: m.spec.clientUrl, peerUrl: m.spec.peerUrl })) : await attachedTargets(options.endpoints!);
     const endpoints = targets().map((t) => t.clientUrl);
@@ -52,8 +55,8 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     const ops = new KvOperations(endpoints, options.clients, options.opTimeoutMs);
     try {
       await monitor.waitForLeader();
-      // Attached to a cluster that may hold earlier runs' keys: this run's own prefix.
-      const prefix = cluster ? 'chaos/' : `chaos/${startedAt.getTime().toString(36)}/`;
+      // A cluster we did not start may hold earlier runs' keys: this run's own prefix then.
+      const prefix = cluster && !existing ? 'chaos/' : `chaos/${startedAt.getTime().toString(36)}/`;
       const start = await readFinal(ops, prefix);
       const watchers = Array.from({ length: options.watchers }, (_, i) => new PrefixWatcher(i, endpoints, prefix, start.revision + 1, () => recorder.now()));
       const leases = new LeaseWorkload(endpoints, ops, recorder, random.derive('leases'), {
@@ -64,14 +67,22 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       });
       const workload = new KvWorkload(ops, recorder, random.derive('workload'), { clients: options.clients, keys: options.keys, prefix, ratePerSecond: options.rate });
 
-      const stop = new AbortController();
+      const stopFaults = new AbortController();
+      const stopWorkload = new AbortController();
       const schedule = faultSchedule(random.derive('schedule'), options.faults, options.durationMs, options.intervalMs);
-      const progress = setInterval(() => log(progressLine(recorder, monitor, options.durationMs)), PROGRESS_EVERY_MS);
-      const running = Promise.all([workload.run(stop.signal), leases.run(stop.signal)]);
-      const faulting = injectFaults(schedule, ctx, recorder, stop.signal, log);
-      await sleep(options.durationMs);
-      stop.abort();
-      const [, skippedFaults] = await Promise.all([running, faulting]);
+      // The schedule counts from here, where the workload starts, not from the recorder's origin.
+      const workloadStart = recorder.now();
+      const progress = setInterval(() => log(progressLine(recorder, monitor, workloadStart, options.durationMs)), PROGRESS_EVERY_MS);
+      const running = Promise.all([workload.run(stopWorkload.signal), leases.run(stopWorkload.signal)]);
+      const faulting = injectFaults(schedule, workloadStart, ctx, recorder, stopFaults.signal, log);
+      await sleep(options.durationMs, interrupt);
+      stopFaults.abort();
+      const skippedFaults = await faulting;
+      // However long the last heal took, the workload runs on the healed cluster for a while, so
+      // every fault is followed by operations that show the cluster recovered.
+      await sleep(HEALED_TAIL_MS);
+      stopWorkload.abort();
+      await running;
       clearInterval(progress);
 
       log('workload stopped; healing every fault');
@@ -88,7 +99,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       );
       await leases.finish();
       await monitor.stop();
-      log(progressLine(recorder, monitor, options.durationMs));
+      log(progressLine(recorder, monitor, workloadStart, options.durationMs));
       return {
         options,
         startedAt,
@@ -103,7 +114,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       await ops.close();
     }
   } finally {
-    await cluster?.stop();
+    if (cluster !== existing) await cluster?.stop();
   }
 }
 
@@ -139,11 +150,11 @@ async function readFinal(ops: KvOperations, prefix: string): Promise<{ revision:
   throw new Error(`could not read the store's state: ${(lastError as Error)?.message}`);
 }
 
-function progressLine(recorder: HistoryRecorder, monitor: LeaderMonitor, durationMs: number): string {
+function progressLine(recorder: HistoryRecorder, monitor: LeaderMonitor, workloadStart: number, durationMs: number): string {
   const ops = recorder.recorded;
   const counts = { ok: 0, failed: 0, unknown: 0 };
   for (const o of ops) counts[o.outcome.status]++;
-  const seconds = recorder.now() / 1000;
+  const seconds = (recorder.now() - workloadStart) / 1000;
   const failovers = failoversOf(monitor.observations, [], []).length;
   return (
     `chaos ${Math.min(seconds, durationMs / 1000).toFixed(0)}/${(durationMs / 1000).toFixed(0)} s: ` +

@@ -10,6 +10,12 @@ import { MemberMetrics } from '../metrics/member-metrics.js';
 import { Member } from '../server/member.js';
 import { ConfigError, parseServerConfig } from './server-config.js';
 
+// `kvstore chaos ...` runs a cluster under faults and checks its history (src/chaos), not a member.
+if (process.argv[2] === 'chaos') {
+  const { chaosMain } = await import('../chaos/main.js');
+  process.exit(await chaosMain(process.argv.slice(3)));
+}
+
 // `kvstore bench put|range|watch ...` is the load generator (src/bench), not a member.
 if (process.argv[2] === 'bench') {
   const { benchMain } = await import('../bench/main.js');
