@@ -22,6 +22,8 @@ export interface BenchIo {
  * could not start. SIGINT stops handing out requests and reports what was done.
  */
 export async function benchMain(argv: readonly string[], io: BenchIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
+  // `kvstore bench compare` starts its own clusters of ours and of etcd (compare.ts).
+  if (argv[0] === 'compare') return (await import('./compare.js')).compareMain(argv.slice(1), io);
   let options: BenchOptions;
   try {
     options = parseBenchOptions(argv, io.cwd);

@@ -72,6 +72,7 @@ export const USAGE = `usage: kvstore bench put|range|watch [flags]
   kvstore bench range [KEY [END]] [--total N (10000)] [--consistency l|s (l)]
   kvstore bench watch [--watchers N (100)] [--streams N (10)] [--put-total N (1000)]
                       [--put-rate N per second (0: unlimited)]
+  kvstore bench compare [flags]   ours vs a real etcd cluster (see kvstore bench compare --help)
 
 flags for every workload:
   --endpoints URLS       comma-separated gateway URLs (default http://127.0.0.1:2379)
