@@ -42,9 +42,9 @@ export async function injectFaults(
     log(`fault ${f.kind}: ${plan.detail}`);
     try {
       await plan.apply();
-      await sleep(f.holdMs, signal);
+      await Promise.all([sleep(f.holdMs, signal), plan.holdUntil?.(signal)]);
     } catch (err) {
-      log(`fault ${f.kind} on ${plan.target} did not fully apply: ${(err as Error).message}`);
+      log(`fault ${f.kind} on ${plan.target} did not fully apply or hold: ${(err as Error).message}`);
     } finally {
       try {
         await plan.heal();

@@ -17,6 +17,8 @@ export interface CurrentLeader {
 
 const POLL_MS = 100;
 const STATUS_TIMEOUT_MS = 300;
+/** How long a leader fault waits for the others to elect a new leader before it is healed anyway. */
+const NEW_LEADER_TIMEOUT_MS = 15_000;
 
 /**
  * Asks every member for its status (etcd's endpoint status) and decides who leads: of the members
@@ -54,6 +56,20 @@ export class LeaderMonitor {
       if (l) return l;
       if (performance.now() > until) throw new Error(`no member led within ${timeoutMs} ms`);
       await sleep(POLL_MS);
+    }
+  }
+
+  /**
+   * Waits until a member other than `name` leads (a leader cut off into the minority still says
+   * it leads, but in an older term); throws past `timeoutMs`, resolves early when `signal` aborts.
+   */
+  async waitForNewLeader(name: string, signal: AbortSignal, timeoutMs = NEW_LEADER_TIMEOUT_MS): Promise<void> {
+    const until = performance.now() + timeoutMs;
+    while (!signal.aborted) {
+      const l = await this.leader();
+      if (l && l.name !== name) return;
+      if (performance.now() > until) throw new Error(`no member other than ${name} led within ${timeoutMs} ms`);
+      await sleep(POLL_MS, signal);
     }
   }
 

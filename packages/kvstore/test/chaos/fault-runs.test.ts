@@ -60,9 +60,10 @@ describe('kvstore chaos: a short run per fault type', function () {
       expect(run.skippedFaults, why()).to.deep.equal([]);
       expect(okAfter(run.history, run.history.faults[0].endedAt!), 'operations succeed after the fault is healed').to.be.greaterThan(0);
       if (c.failover) {
-        expect(run.failovers.length, why()).to.be.at.least(1);
-        expect(run.failovers[0].fault).to.equal(c.fault);
-        expect(run.failovers[0].recoveryMs, 'writes came back').to.be.a('number');
+        // A loaded machine may also see an election of its own; the fault's failover must be there.
+        const failover = run.failovers.find((f) => f.fault === c.fault);
+        expect(failover, `a failover after the fault\n${why()}`).to.not.equal(undefined);
+        expect(failover!.recoveryMs, 'writes came back').to.be.a('number');
       }
       expectChecksPass(run);
     });

@@ -34,6 +34,12 @@ export interface PlannedFault {
   readonly target: string;
   readonly detail: string;
   apply(): Promise<void>;
+  /**
+   * Optional: the fault is held at least until this resolves, as well as for its scheduled time
+   * (the leader faults wait for the others to elect a new leader, so each one is a failover).
+   * It stops waiting when `signal` aborts.
+   */
+  holdUntil?(signal: AbortSignal): Promise<void>;
   heal(): Promise<void>;
 }
 
@@ -43,6 +49,11 @@ export type FaultPlanner = (ctx: FaultContext) => Promise<PlannedFault>;
 export async function leaderTarget(ctx: FaultContext): Promise<{ target: FaultTarget; id: string; index: number }> {
   const leader = await ctx.monitor.waitForLeader();
   return { target: ctx.members()[leader.index], id: leader.id, index: leader.index };
+}
+
+/** `fault` held until a member other than its target, the leader it hit, leads. */
+export function untilNewLeader(ctx: FaultContext, fault: PlannedFault): PlannedFault {
+  return { ...fault, holdUntil: (signal) => ctx.monitor.waitForNewLeader(fault.target, signal) };
 }
 
 /** The member IDs (as raft names them) of every member that answers, by position. */

@@ -1,6 +1,6 @@
 import { sleep } from '../kv-workload.js';
 import { setNetworkFaults, type NetworkFaults } from '../member-api.js';
-import { leaderTarget, memberIds, type FaultContext, type FaultPlanner, type FaultTarget, type PlannedFault } from './fault.js';
+import { leaderTarget, memberIds, untilNewLeader, type FaultContext, type FaultPlanner, type FaultTarget, type PlannedFault } from './fault.js';
 
 /**
  * Faults on the peer network, through each member's fault switches (PUT /raft/v1/faults on its
@@ -29,7 +29,7 @@ function switched(target: FaultTarget, faults: NetworkFaults, detail: string): P
 export const partitionLeader: FaultPlanner = async (ctx) => {
   const { index, target } = await leaderTarget(ctx);
   const others = await othersOf(ctx, index);
-  return switched(target, { partitioned: others.ids }, `the leader ${target.name} cut off from ${others.names.join(', ')}`);
+  return untilNewLeader(ctx, switched(target, { partitioned: others.ids }, `the leader ${target.name} cut off from ${others.names.join(', ')} until they elect another`));
 };
 
 /**

@@ -1,4 +1,4 @@
-import { leaderTarget, processOf, type FaultContext, type FaultPlanner, type PlannedFault } from './fault.js';
+import { leaderTarget, processOf, untilNewLeader, type FaultContext, type FaultPlanner, type PlannedFault } from './fault.js';
 
 /**
  * Faults on member processes, by their handles: kill -9 (then restart on the same data dir),
@@ -21,7 +21,7 @@ function stopAndRestart(ctx: FaultContext, index: number, signal: NodeJS.Signals
 
 export const killLeader: FaultPlanner = async (ctx) => {
   const { index, target } = await leaderTarget(ctx);
-  return stopAndRestart(ctx, index, 'SIGKILL', `kill -9 the leader ${target.name}, restart it on its data`);
+  return untilNewLeader(ctx, stopAndRestart(ctx, index, 'SIGKILL', `kill -9 the leader ${target.name}, restart it on its data once another leads`));
 };
 
 export const killRandom: FaultPlanner = async (ctx) => {
