@@ -111,6 +111,16 @@ describe('scheduler queue', () => {
     expect(mustPop(queue, 5).queued.pod.spec.schedulerName).to.equal('x');
   });
 
+  it('keeps the newer version when a pod is re-added while it is being tried', () => {
+    const queue = new SchedulingQueue();
+    queue.add(makePod('p'), 0);
+    const popped = mustPop(queue, 0);
+    queue.add(makePod('p', { nodeSelector: { zone: 'b' } }), 10);
+    queue.addUnschedulable(popped, 20);
+    expect(queue.lengths).to.deep.equal({ active: 1, backoff: 0, unschedulable: 0 });
+    expect(mustPop(queue, 20).queued.pod.spec.nodeSelector).to.deep.equal({ zone: 'b' });
+  });
+
   it('forgets a deleted pod in any queue', () => {
     const queue = new SchedulingQueue();
     queue.add(makePod('a'), 0);

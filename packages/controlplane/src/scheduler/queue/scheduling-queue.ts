@@ -88,6 +88,7 @@ export class SchedulingQueue {
    */
   addUnschedulable(popped: PoppedPod, now: number, pod: Pod = popped.queued.pod): void {
     const queued: QueuedPod = { ...popped.queued, pod, timestamp: now };
+    // A newer version added while this one was being tried is already queued, and wins.
     if (this.contains(queued.key)) return;
     if (this.moveRequestCycle >= popped.cycle) this.backoff.set(queued.key, queued);
     else this.unschedulable.set(queued.key, queued);
