@@ -1,0 +1,37 @@
+import fastJsonPatch from 'fast-json-patch';
+import type { KubeObject } from '../../api/object.js';
+import { StatusError, badRequest } from '../status-error.js';
+import { applyMergePatch } from './merge-patch.js';
+import { patchSchemaOf } from './patch-meta.js';
+import { applyStrategicMergePatch } from './strategic-merge-patch.js';
+
+/** The patch media types Kubernetes accepts. */
+export const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'] as const;
+export type PatchType = (typeof PATCH_TYPES)[number];
+
+export function patchTypeOf(contentType: string | undefined): PatchType {
+  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if ((PATCH_TYPES as readonly string[]).includes(media)) return media as PatchType;
+  throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
+}
+
+/** The object after `patch` of type `type` is applied to `current` (which it may change). */
+export function applyPatch(type: PatchType, kind: string, current: KubeObject, patch: unknown): KubeObject {
+  switch (type) {
+    case 'application/json-patch+json': {
+      if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp');
+      try {
+        return fastJsonPatch.applyPatch(current, patch as fastJsonPatch.Operation[], true, true).newDocument as KubeObject;
+      } catch (err) {
+        const message = (err as Error).message.split('\n')[0];
+        throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: ${message}`);
+      }
+    }
+    case 'application/merge-patch+json':
+      return applyMergePatch(current, patch) as KubeObject;
+    case 'application/strategic-merge-patch+json':
+      return applyStrategicMergePatch(current, patch, patchSchemaOf(kind)) as KubeObject;
+    case 'application/apply-patch+yaml':
+      throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply is not supported by this server: use client-side apply (kubectl apply --server-side=false)');
+  }
+}
