@@ -1,0 +1,103 @@
+import { isLogLevel, type LogLevel } from './log.js';
+
+/** kube-apiserver's command line, the flags we implement (names and defaults as Kubernetes'). */
+export interface ApiserverFlags {
+  etcdServers: string[];
+  bindAddress: string;
+  securePort: number;
+  /** Plain HTTP instead of TLS (tests and local runs); set by --insecure-port or when no cert is given. */
+  insecure: boolean;
+  advertiseAddress?: string;
+  tokenAuthFile?: string;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  clientCaFile?: string;
+  authorizationMode: string[];
+  anonymousAuth: boolean;
+  serviceClusterIpRange: string;
+  serviceAccountKeyFiles: string[];
+  serviceAccountSigningKeyFile?: string;
+  serviceAccountIssuers: string[];
+  writeKubeconfig?: string;
+  watchCacheSize: number;
+  logLevel: LogLevel;
+}
+
+export class FlagError extends Error {}
+
+type Setter = (flags: ApiserverFlags, value: string) => void;
+
+const port = (name: string, v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new FlagError(`invalid argument "${v}" for "--${name}" flag: must be a port number`);
+  return n;
+};
+const bool = (name: string, v: string) => {
+  if (v !== 'true' && v !== 'false') throw new FlagError(`invalid argument "${v}" for "--${name}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
+  return v === 'true';
+};
+
+const FLAGS: Record<string, { set: Setter; help: string; boolean?: boolean }> = {
+  'etcd-servers': { set: (f, v) => (f.etcdServers = v.split(',').filter(Boolean)), help: 'List of kvstore (etcd) client URLs, comma separated.' },
+  'bind-address': { set: (f, v) => (f.bindAddress = v), help: 'The IP address on which to listen (default 0.0.0.0).' },
+  'secure-port': { set: (f, v) => (f.securePort = port('secure-port', v)), help: 'The port on which to serve (default 6443; 0 picks a free one).' },
+  'insecure-serving': { set: (f, v) => (f.insecure = bool('insecure-serving', v)), help: 'Serve plain HTTP on the secure port (for tests and local runs).', boolean: true },
+  'advertise-address': { set: (f, v) => (f.advertiseAddress = v), help: 'The IP address published in the kubernetes service endpoints.' },
+  'token-auth-file': { set: (f, v) => (f.tokenAuthFile = v), help: 'A CSV of bearer tokens: token,user,uid,"group1,group2".' },
+  'tls-cert-file': { set: (f, v) => (f.tlsCertFile = v), help: 'The serving certificate (PEM); without it a self-signed one is made at start-up.' },
+  'tls-private-key-file': { set: (f, v) => (f.tlsPrivateKeyFile = v), help: 'The serving key (PEM).' },
+  'client-ca-file': { set: (f, v) => (f.clientCaFile = v), help: 'CA bundle that signs client certificates.' },
+  'authorization-mode': { set: (f, v) => (f.authorizationMode = v.split(',').filter(Boolean)), help: 'Comma-separated: AlwaysAllow, AlwaysDeny, RBAC (default AlwaysAllow).' },
+  'anonymous-auth': { set: (f, v) => (f.anonymousAuth = bool('anonymous-auth', v)), help: 'Let requests without credentials in as system:anonymous.', boolean: true },
+  'service-cluster-ip-range': { set: (f, v) => (f.serviceClusterIpRange = v), help: 'The CIDR service cluster IPs come from (default 10.96.0.0/12).' },
+  'service-account-key-file': { set: (f, v) => f.serviceAccountKeyFiles.push(v), help: 'A public key (PEM) that verifies service account tokens (repeatable).' },
+  'service-account-signing-key-file': { set: (f, v) => (f.serviceAccountSigningKeyFile = v), help: 'The private key that signs service account tokens.' },
+  'service-account-issuer': { set: (f, v) => f.serviceAccountIssuers.push(v), help: 'The issuer of service account tokens (repeatable; the first signs).' },
+  'write-kubeconfig': { set: (f, v) => (f.writeKubeconfig = v), help: 'Once serving, write a kubeconfig with an admin token (valid while this process runs) to this path.' },
+  'watch-cache-size': { set: (f, v) => (f.watchCacheSize = Math.max(1, Number(v) || 0)), help: 'Events kept per resource for watches (default 10000).' },
+  v: { set: (f, v) => (f.logLevel = Number(v) >= 4 ? 'debug' : 'info'), help: 'Log verbosity (4 or more: debug).' },
+  'log-level': {
+    set: (f, v) => {
+      if (!isLogLevel(v)) throw new FlagError(`invalid argument "${v}" for "--log-level" flag: must be debug, info, warn or error`);
+      f.logLevel = v;
+    },
+    help: 'debug, info, warn or error (default info).',
+  },
+};
+
+export function usage(): string {
+  return ['Usage: kube-apiserver [flags]', '', ...Object.entries(FLAGS).map(([name, f]) => `      --${name.padEnd(28)} ${f.help}`)].join('\n');
+}
+
+export function parseFlags(argv: readonly string[]): ApiserverFlags {
+  const flags: ApiserverFlags = {
+    etcdServers: [],
+    bindAddress: '0.0.0.0',
+    securePort: 6443,
+    insecure: false,
+    authorizationMode: ['AlwaysAllow'],
+    anonymousAuth: true,
+    serviceClusterIpRange: '10.96.0.0/12',
+    serviceAccountKeyFiles: [],
+    serviceAccountIssuers: [],
+    watchCacheSize: 10_000,
+    logLevel: 'info',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('-')) throw new FlagError(`unexpected argument "${arg}"`);
+    const [rawName, inline] = arg.replace(/^--?/, '').split(/=(.*)/s, 2);
+    const flag = FLAGS[rawName];
+    if (!flag) throw new FlagError(`unknown flag: --${rawName}`);
+    let value = inline;
+    if (value === undefined) value = flag.boolean ? 'true' : argv[++i];
+    if (value === undefined) throw new FlagError(`flag needs an argument: --${rawName}`);
+    flag.set(flags, value);
+  }
+  if (flags.etcdServers.length === 0) throw new FlagError('--etcd-servers must be specified');
+  if (!flags.tlsCertFile !== !flags.tlsPrivateKeyFile) throw new FlagError('--tls-cert-file and --tls-private-key-file go together');
+  for (const mode of flags.authorizationMode) {
+    if (mode !== 'AlwaysAllow' && mode !== 'AlwaysDeny' && mode !== 'RBAC') throw new FlagError(`authorization-mode "${mode}" is not supported (AlwaysAllow, AlwaysDeny, RBAC)`);
+  }
+  return flags;
+}

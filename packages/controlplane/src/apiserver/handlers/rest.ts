@@ -1,0 +1,143 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../../api/object.js';
+import type { ApiserverMetrics } from '../metrics.js';
+import { applyPatch, patchTypeOf } from '../patch/apply-patch.js';
+import type { ResourceRegistry, WriteContext } from '../registry/registry.js';
+import type { RequestInfo } from '../request-info.js';
+import { badRequest, methodNotAllowed } from '../status-error.js';
+import { includeObjectOf, toTable } from '../table/table.js';
+import { deleteOptionsOf, fieldValidationOf, isTrue, listOptionsOf, watchTimeoutOf } from './query.js';
+import { readBody, readObjectBody, tableVersion, wantsTable, writeJson } from './responses.js';
+import { serveBinding, serveLog, serveView } from './subresources.js';
+import { serveWatch } from './watch.js';
+
+/** What a resource request needs besides its registry. */
+export interface RestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly info: RequestInfo;
+  readonly query: URLSearchParams;
+  readonly write: WriteContext;
+  readonly registry: ResourceRegistry;
+  /** Another resource's registry (pods/log reads the node). */
+  registryOf(resource: string): ResourceRegistry;
+  readonly metrics: ApiserverMetrics;
+  readonly bookmarkIntervalMs: number;
+}
+
+/** A single object, or a Table of it when kubectl asks for one. */
+function respondObject(c: RestContext, code: number, obj: KubeObject): number {
+  if (wantsTable(c.req.headers.accept)) {
+    const table = toTable(c.registry.resource.kind, [obj], { resourceVersion: obj.metadata.resourceVersion }, includeObjectOf(c.query.get('includeObject')));
+    writeJson(c.res, code, { ...table, apiVersion: tableVersion(c.req.headers.accept) });
+  } else writeJson(c.res, code, obj);
+  return code;
+}
+
+async function list(c: RestContext): Promise<number> {
+  const { info, registry } = c;
+  const result = await registry.list(info.namespace, listOptionsOf(c.query));
+  const listMeta = { resourceVersion: result.resourceVersion, ...(result.continue ? { continue: result.continue } : {}) };
+  if (wantsTable(c.req.headers.accept)) {
+    const table = toTable(registry.resource.kind, result.items, listMeta, includeObjectOf(c.query.get('includeObject')));
+    writeJson(c.res, 200, { ...table, apiVersion: tableVersion(c.req.headers.accept) });
+  } else {
+    writeJson(c.res, 200, { kind: registry.resource.listKind, apiVersion: registry.apiVersion, metadata: listMeta, items: result.items });
+  }
+  return 200;
+}
+
+async function watch(c: RestContext): Promise<number> {
+  const { info, query } = c;
+  // A watch on one name is a watch on the collection narrowed by metadata.name.
+  const byName = info.name ? `metadata.name=${info.name}` : '';
+  const fieldSelector = [query.get('fieldSelector') ?? '', byName].filter(Boolean).join(',');
+  await serveWatch(
+    c.res,
+    c.registry,
+    {
+      namespace: info.namespace,
+      labelSelector: query.get('labelSelector') ?? undefined,
+      fieldSelector,
+      resourceVersion: query.get('resourceVersion') ?? '',
+      allowWatchBookmarks: isTrue(query, 'allowWatchBookmarks'),
+      sendInitialEvents: query.has('sendInitialEvents') ? isTrue(query, 'sendInitialEvents') : undefined,
+      timeoutSeconds: watchTimeoutOf(query),
+      table: wantsTable(c.req.headers.accept) ? { include: includeObjectOf(query.get('includeObject')) } : undefined,
+    },
+    c.metrics,
+    c.bookmarkIntervalMs,
+  );
+  return 200;
+}
+
+async function patch(c: RestContext): Promise<number> {
+  const { info, registry } = c;
+  const type = patchTypeOf(c.req.headers['content-type']);
+  const raw = await readBody(c.req);
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message}`);
+  }
+  const updated = await registry.modify(info.namespace, info.name, c.write, '', (current) => applyPatch(type, registry.resource.kind, current, body));
+  return respondObject(c, 200, updated);
+}
+
+/** Serves a request on a resource or one of its subresources; answers the HTTP code. */
+export async function serveResource(c: RestContext): Promise<number> {
+  const { info, registry, query } = c;
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') fieldValidationOf(query);
+  if (info.subresource) return serveSubresource(c);
+  switch (info.verb) {
+    case 'get':
+      return respondObject(c, 200, await registry.get(info.namespace, info.name, query.get('resourceVersion') ?? ''));
+    case 'list':
+      return list(c);
+    case 'watch':
+      return watch(c);
+    case 'create': {
+      if (info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
+      const created = await registry.create(info.namespace, (await readObjectBody(c.req)) as KubeObject, c.write);
+      return respondObject(c, 201, created);
+    }
+    case 'update': {
+      const { object, created } = await registry.update(info.namespace, info.name, (await readObjectBody(c.req)) as KubeObject, c.write);
+      return respondObject(c, created ? 201 : 200, object);
+    }
+    case 'patch':
+      return patch(c);
+    case 'delete': {
+      const raw = await readBody(c.req);
+      const body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+      const { object, finished } = await registry.delete(info.namespace, info.name, deleteOptionsOf(query, body), c.write);
+      return respondObject(c, finished ? 200 : 202, object);
+    }
+    case 'deletecollection': {
+      const raw = await readBody(c.req);
+      const body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+      const deleted = await registry.deleteCollection(info.namespace, listOptionsOf(query), deleteOptionsOf(query, body), c.write);
+      writeJson(c.res, 200, { kind: registry.resource.listKind, apiVersion: registry.apiVersion, metadata: {}, items: deleted });
+      return 200;
+    }
+    default:
+      throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+  }
+}
+
+async function serveSubresource(c: RestContext): Promise<number> {
+  const { info, registry } = c;
+  const known = registry.resource.subresources.find((s) => s.name === info.subresource);
+  if (!known || !info.name) throw badRequest(`the server could not find the requested resource`);
+  if (!(known.verbs as readonly string[]).includes(info.verb)) throw methodNotAllowed('the server does not allow this method on the requested resource');
+  switch (info.subresource) {
+    case 'binding':
+      return serveBinding(c.req, c.res, registry, info.namespace, info.name, c.write);
+    case 'log':
+      return serveLog(c.res, registry, c.registryOf('nodes'), info.namespace, info.name, c.query);
+    default:
+      return serveView(c.req, c.res, registry, info.namespace, info.name, info.subresource, info.verb, c.write, info.verb === 'patch' ? patchTypeOf(c.req.headers['content-type']) : undefined);
+  }
+}
+
