@@ -42,7 +42,7 @@ export async function injectFaults(
     log(`fault ${f.kind}: ${plan.detail}`);
     try {
       await plan.apply();
-      await Promise.all([sleep(f.holdMs, signal), plan.holdUntil?.(signal)]);
+      await (plan.holdUntil ? plan.holdUntil(signal) : sleep(f.holdMs, signal));
     } catch (err) {
       log(`fault ${f.kind} on ${plan.target} did not fully apply or hold: ${(err as Error).message}`);
     } finally {

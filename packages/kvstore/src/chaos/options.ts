@@ -60,7 +60,7 @@ report.json and report.html. Exits 0 only if every check passes.
   --keys N           keys the clients share (default 8)
   --rate N           operations per second for all clients (default 0: unlimited)
   --seed N           reproduces the fault schedule, targets and workload choices (default: random, printed)
-  --out DIR          where report.json and report.html go (default ./chaos-results)
+  --out DIR          where report.json and report.html go (default ./bench-results/chaos, gitignored)
   --endpoints URLS   attach to a running cluster (client URLs) instead of starting one
   --max-unavailable S  longest acceptable time from a kill-leader or partition-leader fault to the
                      first successful write (default ${DEFAULT_MAX_UNAVAILABLE_MS / 1000}: 3 election timeouts of the members
@@ -76,7 +76,7 @@ const FLAGS = {
   keys: { type: 'string', default: '8' },
   rate: { type: 'string', default: '0' },
   seed: { type: 'string' },
-  out: { type: 'string', default: 'chaos-results' },
+  out: { type: 'string', default: 'bench-results/chaos' },
   endpoints: { type: 'string' },
   'max-unavailable': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },

@@ -35,9 +35,9 @@ export interface PlannedFault {
   readonly detail: string;
   apply(): Promise<void>;
   /**
-   * Optional: the fault is held at least until this resolves, as well as for its scheduled time
-   * (the leader faults wait for the others to elect a new leader, so each one is a failover).
-   * It stops waiting when `signal` aborts.
+   * Optional: the fault is held until this resolves instead of for its scheduled time (the leader
+   * faults wait for the others to elect a new leader, so each one is a failover, and no longer, so
+   * a run has as many failovers as it can). It stops waiting when `signal` aborts.
    */
   holdUntil?(signal: AbortSignal): Promise<void>;
   heal(): Promise<void>;
