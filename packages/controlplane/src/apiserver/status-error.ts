@@ -115,10 +115,7 @@ export function unauthorized(): StatusError {
   return new StatusError(401, 'Unauthorized', 'Unauthorized');
 }
 
-export function gone(message: string): StatusError {
-  return new StatusError(410, 'Gone', message);
-}
-
+/** 410 for a resourceVersion or continue token the cache or store no longer holds (apierrors.NewResourceExpired). */
 export function expired(message: string): StatusError {
   return new StatusError(410, 'Expired', message);
 }

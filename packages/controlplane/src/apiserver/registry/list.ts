@@ -3,7 +3,7 @@ import { parseFieldSelector } from '../selection/field-selector.js';
 import { parseLabelSelector } from '../selection/label-selector.js';
 import { decodeContinue, encodeContinue } from '../storage/continue-token.js';
 import { type ObjectStore, type StoredObject, isCompacted } from '../storage/object-store.js';
-import { badRequest, expired, gone } from '../status-error.js';
+import { badRequest, expired } from '../status-error.js';
 import type { WatchCache } from '../watch-cache/watch-cache.js';
 import type { ResourceStrategy } from './strategy.js';
 
@@ -97,7 +97,7 @@ export async function listObjects(store: ObjectStore, cache: WatchCache, strateg
   } catch (err) {
     if (!isCompacted(err)) throw err;
     if (options.continue) throw expired(CONTINUE_EXPIRED);
-    throw gone(`The resourceVersion for the provided list is too old.`);
+    throw expired(`The resourceVersion for the provided list is too old.`);
   }
 }
 

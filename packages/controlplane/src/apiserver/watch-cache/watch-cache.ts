@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { ApiserverMetrics } from '../metrics.js';
 import { resourcePrefix } from '../storage/keys.js';
 import { type ObjectStore, type StoredObject, decodeObject } from '../storage/object-store.js';
-import { gone } from '../status-error.js';
+import { expired } from '../status-error.js';
 import { type CacheEvent, EventWindow } from './event-window.js';
 
 /** Someone following the cache: gets each event in order, and an end when the cache relists or stops. */
@@ -88,7 +88,7 @@ export class WatchCache {
    */
   subscribe(revision: number, subscriber: CacheSubscriber): Subscription {
     const replay = this.window.since(revision);
-    if (!replay) throw gone(`too old resource version: ${revision} (${this.window.startRevision})`);
+    if (!replay) throw expired(`too old resource version: ${revision} (${this.window.startRevision})`);
     this.subscribers.add(subscriber);
     this.metrics.registeredWatchers.inc(this.watcherLabels());
     return {
