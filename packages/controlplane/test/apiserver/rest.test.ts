@@ -1,0 +1,226 @@
+import { expect } from 'chai';
+import { TestControlPlane, eventually } from '../support/control-plane.js';
+
+const NS = 'rest';
+const CM = `/api/v1/namespaces/${NS}/configmaps`;
+
+const configMap = (name: string, labels: Record<string, string> = {}, data: Record<string, string> = { k: 'v' }) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, labels },
+  data,
+});
+
+/** The API conventions over plain HTTPS: lists, watches, conflicts, validation, deletion, health and metrics. */
+describe('kube-apiserver REST and watch', function () {
+  this.timeout(120_000);
+  let cp: TestControlPlane;
+
+  before(async () => {
+    // A small watch window, so that a watch from an old revision can be made too old; frequent bookmarks.
+    cp = await TestControlPlane.start({ watchCacheCapacity: 40, bookmarkIntervalMs: 300 });
+    const ns = await cp.http('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    expect(ns.status, ns.text).to.equal(201);
+    for (let i = 0; i < 12; i++) {
+      const env = ['prod', 'staging', 'dev'][i % 3];
+      const created = await cp.http('POST', CM, configMap(`cm-${String(i).padStart(2, '0')}`, { env, ...(i % 2 === 0 ? { even: 'yes' } : {}) }));
+      expect(created.status, created.text).to.equal(201);
+    }
+  });
+
+  after(async () => {
+    await cp?.stop();
+  });
+
+  const names = (list: { items: { metadata: { name: string } }[] }) => list.items.map((o) => o.metadata.name);
+
+  describe('list', () => {
+    it('selects by label, equality and set-based', async () => {
+      const prod = await cp.http('GET', `${CM}?labelSelector=${encodeURIComponent('env=prod')}`);
+      expect(prod.status).to.equal(200);
+      expect(prod.body.kind).to.equal('ConfigMapList');
+      expect(names(prod.body)).to.deep.equal(['cm-00', 'cm-03', 'cm-06', 'cm-09']);
+      const set = await cp.http('GET', `${CM}?labelSelector=${encodeURIComponent('env in (staging,dev),!even')}`);
+      expect(names(set.body)).to.deep.equal(['cm-01', 'cm-05', 'cm-07', 'cm-11']);
+      const bad = await cp.http('GET', `${CM}?labelSelector=${encodeURIComponent('env in (')}`);
+      expect(bad.status).to.equal(400);
+      expect(bad.body).to.include({ kind: 'Status', status: 'Failure', reason: 'BadRequest', code: 400 });
+    });
+
+    it('selects by field, and refuses a field it cannot select on', async () => {
+      const one = await cp.http('GET', `/api/v1/configmaps?fieldSelector=${encodeURIComponent(`metadata.name=cm-04,metadata.namespace=${NS}`)}`);
+      expect(names(one.body)).to.deep.equal(['cm-04']);
+      const not = await cp.http('GET', `${CM}?fieldSelector=${encodeURIComponent('metadata.name!=cm-04')}`);
+      expect(names(not.body)).to.have.length(11);
+      const bad = await cp.http('GET', `${CM}?fieldSelector=${encodeURIComponent('data.k=v')}`);
+      expect(bad.status).to.equal(400);
+      expect(bad.body.message).to.contain('data.k');
+    });
+
+    it('pages with limit and continue, all pages at the first page\'s resourceVersion', async () => {
+      const seen: string[] = [];
+      let next = '';
+      let pages = 0;
+      let firstVersion = '';
+      do {
+        const page = await cp.http('GET', `${CM}?limit=5${next ? `&continue=${encodeURIComponent(next)}` : ''}`);
+        expect(page.status, page.text).to.equal(200);
+        firstVersion ||= page.body.metadata.resourceVersion;
+        expect(page.body.metadata.resourceVersion).to.equal(firstVersion);
+        seen.push(...names(page.body));
+        next = page.body.metadata.continue ?? '';
+        pages++;
+        // A write between pages must not show up in the later pages of this list.
+        if (pages === 1) expect((await cp.http('POST', CM, configMap('zz-late'))).status).to.equal(201);
+      } while (next);
+      expect(pages).to.equal(3);
+      expect(seen).to.deep.equal(Array.from({ length: 12 }, (_, i) => `cm-${String(i).padStart(2, '0')}`));
+      expect((await cp.http('DELETE', `${CM}/zz-late`)).status).to.equal(200);
+    });
+
+    it('serves resourceVersion=0 from the watch cache and an exact resourceVersion from the store', async () => {
+      const latest = await cp.http('GET', `${CM}?resourceVersion=0`);
+      expect(latest.status).to.equal(200);
+      expect(Number(latest.body.metadata.resourceVersion)).to.be.greaterThan(0);
+      const before = await cp.http('GET', CM);
+      const version = before.body.metadata.resourceVersion;
+      expect((await cp.http('POST', CM, configMap('exact-probe'))).status).to.equal(201);
+      const exact = await cp.http('GET', `${CM}?resourceVersion=${version}&resourceVersionMatch=Exact`);
+      expect(exact.status, exact.text).to.equal(200);
+      expect(names(exact.body)).to.not.include('exact-probe');
+      expect(names((await cp.http('GET', CM)).body)).to.include('exact-probe');
+      expect((await cp.http('DELETE', `${CM}/exact-probe`)).status).to.equal(200);
+    });
+  });
+
+  describe('watch', () => {
+    it('replays the events after a resourceVersion, then follows live ones, with bookmarks', async () => {
+      const start = (await cp.http('GET', CM)).body.metadata.resourceVersion;
+      expect((await cp.http('POST', CM, configMap('w-1'))).status).to.equal(201);
+      const events: { type: string; object: any }[] = [];
+      const watch = cp.watch(`${CM}?watch=true&resourceVersion=${start}&allowWatchBookmarks=true`, (e) => events.push(e));
+      try {
+        await eventually(() => (events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'w-1') ? true : undefined), 30_000, 'the replayed ADDED');
+        expect((await cp.http('PATCH', `${CM}/w-1`, { data: { k: 'changed' } }, { 'content-type': 'application/merge-patch+json' })).status).to.equal(200);
+        expect((await cp.http('DELETE', `${CM}/w-1`)).status).to.equal(200);
+        await eventually(() => (events.some((e) => e.type === 'DELETED') ? true : undefined), 30_000, 'the live DELETED');
+        await eventually(() => (events.some((e) => e.type === 'BOOKMARK') ? true : undefined), 30_000, 'a bookmark');
+        const changes = events.filter((e) => e.type !== 'BOOKMARK');
+        expect(changes.map((e) => e.type)).to.deep.equal(['ADDED', 'MODIFIED', 'DELETED']);
+        expect(changes[1].object.data.k).to.equal('changed');
+        const versions = changes.map((e) => Number(e.object.metadata.resourceVersion));
+        expect(versions[0]).to.be.greaterThan(Number(start));
+        expect(versions).to.deep.equal([...versions].sort((a, b) => a - b));
+        const bookmark = events.find((e) => e.type === 'BOOKMARK')!;
+        expect(bookmark.object.kind).to.equal('ConfigMap');
+        expect(Number(bookmark.object.metadata.resourceVersion)).to.be.at.least(Number(start));
+      } finally {
+        watch.abort();
+        await watch.done;
+      }
+    });
+
+    it('filters a watch by label, an object leaving the selection is DELETED for the watcher', async () => {
+      const start = (await cp.http('GET', CM)).body.metadata.resourceVersion;
+      const events: { type: string; object: any }[] = [];
+      const watch = cp.watch(`${CM}?watch=true&resourceVersion=${start}&labelSelector=team%3Dblue`, (e) => events.push(e));
+      try {
+        expect((await cp.http('POST', CM, configMap('w-2', { team: 'blue' }))).status).to.equal(201);
+        expect((await cp.http('POST', CM, configMap('w-3', { team: 'red' }))).status).to.equal(201);
+        expect((await cp.http('PATCH', `${CM}/w-2`, { metadata: { labels: { team: 'red' } } }, { 'content-type': 'application/merge-patch+json' })).status).to.equal(200);
+        await eventually(() => (events.length >= 2 ? true : undefined), 30_000, 'two events');
+        expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).to.deep.equal(['ADDED w-2', 'DELETED w-2']);
+      } finally {
+        watch.abort();
+        await watch.done;
+      }
+    });
+
+    it('answers a watch from a revision the cache no longer holds with 410 Gone', async () => {
+      const old = (await cp.http('GET', CM)).body.metadata.resourceVersion;
+      // More events than the window holds (40).
+      for (let i = 0; i < 45; i++) {
+        const r = await cp.http('PATCH', `${CM}/cm-00`, { data: { k: `v${i}` } }, { 'content-type': 'application/merge-patch+json' });
+        expect(r.status).to.equal(200);
+      }
+      const events: { type: string; object: any }[] = [];
+      const watch = cp.watch(`${CM}?watch=true&resourceVersion=${old}`, (e) => events.push(e));
+      expect(await watch.done).to.equal(200);
+      expect(events).to.have.length(1);
+      expect(events[0].type).to.equal('ERROR');
+      expect(events[0].object).to.include({ kind: 'Status', status: 'Failure', reason: 'Expired', code: 410 });
+      expect(events[0].object.message).to.contain('too old resource version');
+    });
+  });
+
+  describe('writes', () => {
+    it('refuses a PUT with a stale resourceVersion with 409 Conflict', async () => {
+      const current = (await cp.http('GET', `${CM}/cm-01`)).body;
+      const fresh = await cp.http('PUT', `${CM}/cm-01`, { ...current, data: { k: 'first' } });
+      expect(fresh.status, fresh.text).to.equal(200);
+      expect(Number(fresh.body.metadata.resourceVersion)).to.be.greaterThan(Number(current.metadata.resourceVersion));
+      const stale = await cp.http('PUT', `${CM}/cm-01`, { ...current, data: { k: 'second' } });
+      expect(stale.status).to.equal(409);
+      expect(stale.body).to.include({ kind: 'Status', reason: 'Conflict', code: 409 });
+      expect(stale.body.message).to.equal('Operation cannot be fulfilled on configmaps "cm-01": the object has been modified; please apply your changes to the latest version and try again');
+      expect((await cp.http('GET', `${CM}/cm-01`)).body.data.k).to.equal('first');
+    });
+
+    it('rejects an invalid object with 422 and a cause naming the field', async () => {
+      const invalid = await cp.http('POST', `/api/v1/namespaces/${NS}/services`, {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'bad' },
+        spec: { ports: [{ port: 70000 }] },
+      });
+      expect(invalid.status).to.equal(422);
+      expect(invalid.body).to.include({ kind: 'Status', reason: 'Invalid', code: 422 });
+      expect(invalid.body.details.causes.map((c: { field: string }) => c.field)).to.include('spec.ports[0].port');
+      expect(invalid.body.message).to.contain('spec.ports[0].port');
+    });
+
+    it('answers a duplicate create with 409 AlreadyExists and a missing object with 404 NotFound', async () => {
+      const dup = await cp.http('POST', CM, configMap('cm-02'));
+      expect(dup.status).to.equal(409);
+      expect(dup.body).to.include({ reason: 'AlreadyExists', message: 'configmaps "cm-02" already exists' });
+      const missing = await cp.http('GET', `${CM}/nope`);
+      expect(missing.status).to.equal(404);
+      expect(missing.body).to.include({ reason: 'NotFound', message: 'configmaps "nope" not found' });
+      expect(missing.body.details).to.include({ name: 'nope', kind: 'configmaps' });
+    });
+
+    it('keeps an object deleted in the foreground until its finalizers are removed', async () => {
+      expect((await cp.http('POST', CM, configMap('held'))).status).to.equal(201);
+      const marked = await cp.http('DELETE', `${CM}/held`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground' });
+      expect(marked.status, marked.text).to.be.oneOf([200, 202]);
+      const held = (await cp.http('GET', `${CM}/held`)).body;
+      expect(held.metadata.deletionTimestamp).to.be.a('string');
+      expect(held.metadata.finalizers).to.deep.equal(['foregroundDeletion']);
+      const released = await cp.http('PATCH', `${CM}/held`, { metadata: { finalizers: null } }, { 'content-type': 'application/merge-patch+json' });
+      expect(released.status, released.text).to.equal(200);
+      await eventually(async () => ((await cp.http('GET', `${CM}/held`)).status === 404 ? true : undefined), 30_000, 'the object to go');
+    });
+  });
+
+  describe('health and metrics', () => {
+    it('answers /healthz, /livez and /readyz', async () => {
+      for (const path of ['/healthz', '/livez', '/readyz']) {
+        const r = await cp.http('GET', path);
+        expect(r.status, path).to.equal(200);
+        expect(r.text).to.equal('ok');
+      }
+      const verbose = await cp.http('GET', '/readyz?verbose');
+      expect(verbose.text).to.contain('[+]etcd ok');
+      expect(verbose.text).to.contain('readyz check passed');
+    });
+
+    it('exposes request, latency and storage metrics', async () => {
+      const r = await cp.http('GET', '/metrics');
+      expect(r.status).to.equal(200);
+      expect(r.text).to.match(/^apiserver_request_total\{.*verb="LIST".*resource="configmaps".*code="200".*\} \d+/m);
+      expect(r.text).to.match(/^apiserver_request_total\{.*verb="PUT".*resource="configmaps".*code="409".*\} 1$/m);
+      expect(r.text).to.match(/^apiserver_request_duration_seconds_bucket\{/m);
+      expect(r.text).to.match(/^apiserver_storage_objects\{resource="configmaps"\} 1[2-9]$/m);
+    });
+  });
+});
