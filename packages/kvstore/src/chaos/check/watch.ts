@@ -118,6 +118,14 @@ export function checkWatches(history: History, writes: WriteIndex, claims: reado
     violations.push({ kind: 'watch-disagreement', key: c.second.key, revision: c.second.revision, message: c.message });
   }
   const events = history.watches.reduce((n, w) => n + w.events.length, 0);
-  const summary = history.watches.length === 0 ? 'no watchers recorded' : `${history.watches.length} watchers, ${events} events: in order, complete, agreeing`;
-  return resultOf('watch', violations, maxViolations, summary, { watchers: history.watches.length, events });
+  // A watcher that never confirmed catching up could have lost any number of events at its tail
+  // (or received none at all): that is not a pass.
+  const unsynced = history.watches.filter((w) => w.cancelledAt === undefined && w.syncedRevision === undefined).map((w) => w.watcher);
+  const summary =
+    history.watches.length === 0
+      ? 'no watchers recorded'
+      : unsynced.length > 0
+        ? `watcher(s) ${unsynced.join(', ')} never confirmed catching up with the final state: events lost at their tail cannot be ruled out (${events} events)`
+        : `${history.watches.length} watchers, ${events} events: in order, complete, agreeing`;
+  return resultOf('watch', violations, maxViolations, summary, { watchers: history.watches.length, events }, unsynced.length > 0 ? 'unknown' : 'ok');
 }

@@ -124,7 +124,7 @@ function watchRecords(store: SimulatedStore, rng: SeededRandom, endRevision: num
   return [
     { watcher: 0, prefix: 'k', startRevision: 1, events: delivered('k'), resumes: [], syncedRevision: endRevision },
     { watcher: 1, prefix: 'k', startRevision: 1, events: resumed, resumes, syncedRevision: endRevision },
-    { watcher: 2, prefix: 'k1', startRevision: 1, events: delivered('k1'), resumes: [] },
+    { watcher: 2, prefix: 'k1', startRevision: 1, events: delivered('k1'), resumes: [], syncedRevision: endRevision },
   ];
 }
 
