@@ -385,7 +385,11 @@ export class Member {
    * DEACTIVATE answer with the alarm they raised or disarmed, not with what is left.
    */
   async alarm(action: 'get' | 'activate' | 'deactivate', memberIdArg: string, alarm: AlarmType): Promise<AlarmMember[]> {
-    if (action === 'get') return this.sm.alarms.list(alarm);
+    if (action === 'get') {
+      // etcd 3.4 sends even GET through Raft, so it sees every alarm acknowledged before it.
+      await this.linearizable();
+      return this.sm.alarms.list(alarm);
+    }
     return (await this.propose({ op: 'alarm', action, memberId: memberIdArg, alarm })) as AlarmMember[];
   }
 
