@@ -78,7 +78,7 @@ const MEMBERS: Step[] = [
   { args: ['member', 'remove', '<SECOND>', '-w', 'json'] },
   { args: ['member', 'add', 'third', '--learner', '--peer-urls=http://127.0.0.1:6', '-w', 'fields'] },
   // The add printed nothing (fields does not print member changes): name the learner from the list.
-  { args: ['member', 'list', '-w', 'fields'], unordered: true, capture: { pattern: /^"ID" : (\d+)\n"Name" : ""$/m, name: '<THIRD>', spellings: (id) => [BigInt(id).toString(16), id] } },
+  { args: ['member', 'list', '-w', 'fields'], unordered: true, capture: { pattern: /^"ID" : (\d+)\n"Name" : ""$/m, name: '<THIRD>', spellings: (id) => memberIdSpellings(BigInt(id).toString(16).padStart(16, ' ')) } },
   { args: ['member', 'remove', '<THIRD>'] },
   { args: ['member', 'remove', 'zz'] },
   { args: ['member', 'remove', '10000000000000000'] },

@@ -43,6 +43,9 @@ export async function gw(url: string, path: string, body: unknown = {}): Promise
 export const b64 = (s: string) => Buffer.from(s).toString('base64');
 export const unb64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString();
 
+/** A member could not bind the port chosen for it. */
+class PortTakenError extends Error {}
+
 export interface StartOptions {
   /** More peer URLs for some members, by name. */
   readonly extraPeerUrls?: Readonly<Record<string, readonly string[]>>;
@@ -55,7 +58,22 @@ export class ProcessCluster {
   readonly members: ProcessMember[] = [];
   private constructor(readonly root: string) {}
 
+  /**
+   * Starts a new cluster. A port the OS chose can be taken (as some other connection's source
+   * port) before the member binds it, and held for as long as that connection lives: then the
+   * whole start is tried again on new ports, since the founders' URLs cannot change.
+   */
   static async start(size = 3, extraFlags: string[] = [], options: StartOptions = {}): Promise<ProcessCluster> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ProcessCluster.startOnce(size, extraFlags, options);
+      } catch (err) {
+        if (attempt >= 3 || !(err instanceof PortTakenError)) throw err;
+      }
+    }
+  }
+
+  private static async startOnce(size: number, extraFlags: string[], options: StartOptions): Promise<ProcessCluster> {
     const c = new ProcessCluster(await mkdtemp(join(tmpdir(), 'flotilla-kv-cluster-')));
     for (let i = 0; i < size; i++) {
       const name = `m${i}`;
@@ -66,9 +84,10 @@ export class ProcessCluster {
       await options.beforeLaunch?.(c);
       for (const m of c.members) c.launch(m);
       await c.waitHealthy();
+      await c.waitNamesPublished();
     } catch (err) {
       await c.stop();
-      throw err;
+      throw c.members.some((m) => m.log.includes('EADDRINUSE')) ? new PortTakenError(String(err)) : err;
     }
     return c;
   }
@@ -105,8 +124,9 @@ export class ProcessCluster {
       `--listen-peer-urls=${m.peerUrl}`,
       `--initial-advertise-peer-urls=${urlsOf(m).join(',')}`,
       `--initial-cluster=${initial}`,
-      '--heartbeat-interval=50',
-      '--election-timeout=500',
+      // etcd's defaults: a shorter election timeout sees leader changes on a busy 2-core machine.
+      '--heartbeat-interval=100',
+      '--election-timeout=1000',
       '--log-level=warn',
       ...this.extraFlags,
       ...extra,
@@ -142,6 +162,26 @@ export class ProcessCluster {
         if (Date.now() > until) throw new Error(`${m.name} not healthy in time:\n${m.log}`);
         await new Promise((r) => setTimeout(r, 50));
       }
+    }
+  }
+
+  /**
+   * Every founder is listed under its name. A member publishes its name through Raft once it is
+   * up, as etcd's do; until then member list shows it nameless, which tests should not meet.
+   */
+  async waitNamesPublished(timeoutMs = 15_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    const wanted = this.members.map((m) => m.name);
+    for (;;) {
+      try {
+        const { body } = await gw(this.members[0].clientUrl, '/v3/cluster/member/list');
+        const names = new Set(((body.members ?? []) as { name?: string }[]).map((m) => m.name));
+        if (wanted.every((n) => names.has(n))) return;
+      } catch {
+        // a member restarting
+      }
+      if (Date.now() > until) throw new Error(`members not all named in time: want ${wanted.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
 

@@ -21,7 +21,7 @@ describe('gRPC: the real etcdctl 3.4 check perf --load=s', function () {
       console.log('      (etcdctl not installed: skipped; .ci/run installs etcd-client)');
       this.skip();
     }
-    cluster = await ProcessCluster.start(3, ['--heartbeat-interval=100', '--election-timeout=1000']);
+    cluster = await ProcessCluster.start(3);
   });
   after(async () => {
     await cluster?.stop();

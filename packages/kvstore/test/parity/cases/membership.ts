@@ -41,6 +41,19 @@ function urlsOf(listed: Json): Json {
   return typeof listed === 'object' && listed !== null && !Array.isArray(listed) ? listed.peerURLs : listed;
 }
 
+/**
+ * Member add, asked again while etcd says `unhealthy cluster`: etcd refuses to add a member unless
+ * every peer connection has been up for five seconds, which a busy machine's reconnect can break.
+ */
+async function addRetryingUnhealthy(t: Target, body: Json): Promise<{ status: number; body: Record<string, any> }> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const r = await t.call('/v3/cluster/member/add', body);
+    if (!(r.status === 503 && r.body.error === 'etcdserver: unhealthy cluster') || Date.now() > deadline) return r;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** Without the header (its revision is 0 on the Cluster service) and the members' IDs. */
 function outcome(r: { status: number; body: Record<string, any> }): Json {
   if (r.status !== 200) return { http: r.status, ...(r.body as { [k: string]: Json }) };
@@ -52,7 +65,7 @@ export const membershipCases: readonly ParityCase[] = [
   {
     name: 'a member keeps every peer URL given: sorted by member add, as given by member update; a second learner is refused',
     async run(t): Promise<Json> {
-      const added = await t.call('/v3/cluster/member/add', { peerURLs: ADDED, isLearner: true });
+      const added = await addRetryingUnhealthy(t, { peerURLs: ADDED, isLearner: true });
       if (added.status !== 200) return { add: outcome(added) };
       const id = String(added.body.member.ID);
       try {
