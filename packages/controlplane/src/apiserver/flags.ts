@@ -66,7 +66,7 @@ const FLAGS: Record<string, { set: Setter; help: string; boolean?: boolean }> = 
 };
 
 export function usage(): string {
-  return ['Usage: kube-apiserver [flags]', '', ...Object.entries(FLAGS).map(([name, f]) => `      --${name.padEnd(28)} ${f.help}`)].join('\n');
+  return ['Usage: kube-apiserver [flags]', '', ...Object.entries(FLAGS).map(([name, f]) => `      --${name.padEnd(34)} ${f.help}`)].join('\n');
 }
 
 export function parseFlags(argv: readonly string[]): ApiserverFlags {

@@ -152,6 +152,15 @@ describe('kube-apiserver with the real kubectl', function () {
     watcher.kill('SIGTERM');
   });
 
+  it('applies server-side, creating the object and then merging into it as the Apply manager', async () => {
+    const config = (size: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: limits\n  namespace: shop\ndata:\n  size: "${size}"\n`;
+    expect(await ok(['apply', '--server-side', '-f', '-'], config('1'))).to.contain('configmap/limits serverside-applied');
+    expect(await ok(['apply', '--server-side', '-f', '-'], config('2'))).to.contain('configmap/limits serverside-applied');
+    const applied = JSON.parse(await ok(['get', 'configmap', 'limits', '-n', 'shop', '-o', 'json', '--show-managed-fields']));
+    expect(applied.data).to.deep.equal({ size: '2' });
+    expect(applied.metadata.managedFields.map((f: { manager: string; operation: string }) => `${f.manager}/${f.operation}`)).to.deep.equal(['kubectl/Apply']);
+  });
+
   it('answers a user without rights with 403 Forbidden', async () => {
     const run = await cp.kubectl(['get', 'pods', '-n', 'shop'], { kubeconfig: cp.nobodyKubeconfig });
     expect(run.code).to.equal(1);

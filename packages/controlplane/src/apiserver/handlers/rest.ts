@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/object.js';
+import { parse as parseYaml } from 'yaml';
 import type { ApiserverMetrics } from '../metrics.js';
 import { applyPatch, patchTypeOf } from '../patch/apply-patch.js';
 import type { ResourceRegistry, WriteContext } from '../registry/registry.js';
 import type { RequestInfo } from '../request-info.js';
-import { badRequest, methodNotAllowed } from '../status-error.js';
+import { StatusError, badRequest, methodNotAllowed } from '../status-error.js';
 import { includeObjectOf, toTable } from '../table/table.js';
 import { deleteOptionsOf, fieldValidationOf, isTrue, listOptionsOf, watchTimeoutOf } from './query.js';
 import { readBody, readObjectBody, tableVersion, wantsTable, writeJson } from './responses.js';
@@ -74,15 +75,28 @@ async function watch(c: RestContext): Promise<number> {
 async function patch(c: RestContext): Promise<number> {
   const { info, registry } = c;
   const type = patchTypeOf(c.req.headers['content-type']);
-  const raw = await readBody(c.req);
+  const raw = (await readBody(c.req)).toString('utf8');
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString('utf8'));
+    body = type === 'application/apply-patch+yaml' ? parseYaml(raw) : JSON.parse(raw);
   } catch (err) {
     throw badRequest(`error decoding patch: ${(err as Error).message}`);
   }
-  const updated = await registry.modify(info.namespace, info.name, c.write, '', (current) => applyPatch(type, registry.resource.kind, current, body));
-  return respondObject(c, 200, updated);
+  if (type !== 'application/apply-patch+yaml') {
+    const updated = await registry.modify(info.namespace, info.name, c.write, '', (current) => applyPatch(type, registry.resource.kind, current, body));
+    return respondObject(c, 200, updated);
+  }
+  // Server-side apply: the field manager is required, and applying to a missing object creates it.
+  if (!c.query.get('fieldManager')) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+  const write = { ...c.write, operation: 'Apply' as const };
+  try {
+    const updated = await registry.modify(info.namespace, info.name, write, '', (current) => applyPatch(type, registry.resource.kind, current, body));
+    return respondObject(c, 200, updated);
+  } catch (err) {
+    if (!(err instanceof StatusError && err.code === 404 && err.reason === 'NotFound')) throw err;
+  }
+  const object = { ...(body as KubeObject), metadata: { ...(body as KubeObject).metadata, name: info.name } };
+  return respondObject(c, 201, await registry.create(info.namespace, object, write));
 }
 
 /** Serves a request on a resource or one of its subresources; answers the HTTP code. */

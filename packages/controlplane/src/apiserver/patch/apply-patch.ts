@@ -32,6 +32,19 @@ export function applyPatch(type: PatchType, kind: string, current: KubeObject, p
     case 'application/strategic-merge-patch+json':
       return applyStrategicMergePatch(current, patch, patchSchemaOf(kind)) as KubeObject;
     case 'application/apply-patch+yaml':
-      throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply is not supported by this server: use client-side apply (kubectl apply --server-side=false)');
+      return applyConfiguration(kind, current, patch);
   }
+}
+
+/**
+ * Server-side apply, simplified: the applied configuration is merged into the object by the
+ * strategic-merge rules (lists keyed by name, port, ...). Unlike Kubernetes' structured merge,
+ * fields a manager stops applying are not removed and no ownership conflicts are reported.
+ */
+function applyConfiguration(kind: string, current: KubeObject, config: unknown): KubeObject {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw badRequest('error decoding YAML: the applied configuration must be an object');
+  const applied = config as Partial<KubeObject>;
+  if (applied.kind !== undefined && applied.kind !== current.kind) throw badRequest(`the kind of the applied configuration (${applied.kind}) does not match the object's (${current.kind})`);
+  const { resourceVersion: _rv, managedFields: _mf, uid: _uid, ...meta } = (applied.metadata ?? {}) as KubeObject['metadata'];
+  return applyStrategicMergePatch(current, { ...applied, metadata: meta }, patchSchemaOf(kind)) as KubeObject;
 }

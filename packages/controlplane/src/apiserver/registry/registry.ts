@@ -18,6 +18,8 @@ export interface WriteContext {
   readonly user: UserInfo;
   readonly dryRun: boolean;
   readonly fieldManager: string;
+  /** How managedFields records the write: Update, or Apply for server-side apply (default Update). */
+  readonly operation?: 'Update' | 'Apply';
 }
 
 /** A compare-and-swap lost to a concurrent writer: retried, or a 409 if the client named a resourceVersion. */
@@ -134,7 +136,7 @@ export class ResourceRegistry {
     await this.strategy.beforeCreate?.(obj);
     try {
       this.validate(obj);
-      recordManager(obj, ctx.fieldManager, 'Update', this.apiVersion, '');
+      recordManager(obj, ctx.fieldManager, ctx.operation ?? 'Update', this.apiVersion, '');
       if (ctx.dryRun) {
         await this.strategy.abortCreate?.(obj);
         return obj;
@@ -231,7 +233,7 @@ export class ResourceRegistry {
       meta.generation = jsonEqual(specOf(obj), specOf(old)) ? generation : generation + 1;
     }
     if (sameContent(obj, old)) return old;
-    recordManager(obj, ctx.fieldManager, 'Update', this.apiVersion, subresource);
+    recordManager(obj, ctx.fieldManager, ctx.operation ?? 'Update', this.apiVersion, subresource);
     if (ctx.dryRun) return { ...obj, metadata: { ...meta, resourceVersion: old.metadata.resourceVersion } };
     // An object marked for deletion whose last finalizer just went is deleted, not updated
     // (unless its grace period still runs, or its strategy still holds it).
