@@ -120,6 +120,14 @@ describe('kube-apiserver with the real kubectl', function () {
     expect(deployment.metadata.generation).to.equal(2);
   });
 
+  it('edits the Deployment through an editor (kubectl edit sends a strategic merge patch)', async () => {
+    const editor = "sed -i -e 's/team: storefront/team: checkout/'";
+    const run = await cp.kubectl(['edit', 'deployment', 'web', '-n', 'shop'], { env: { KUBE_EDITOR: editor } });
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain('deployment.apps/web edited');
+    expect(await ok(['get', 'deployment', 'web', '-n', 'shop', '-o', 'jsonpath={.metadata.annotations.team}'])).to.equal('checkout');
+  });
+
   it('labels the Service and selects it by label', async () => {
     expect(await ok(['label', 'service', 'web', '-n', 'shop', 'tier=frontend'])).to.contain('service/web labeled');
     expect(await ok(['get', 'services', '-n', 'shop', '-l', 'tier=frontend', '-o', 'name'])).to.equal('service/web\n');

@@ -89,13 +89,13 @@ export class TestControlPlane {
     return this.apiserver.url;
   }
 
-  /** Runs the real kubectl (its own HOME and cache in the temp folder); stdin is written when given. */
-  kubectl(args: readonly string[], options: { kubeconfig?: string; stdin?: string } = {}): Promise<KubectlRun> {
+  /** Runs the real kubectl (its own HOME and cache in the temp folder); stdin is written when given, env added. */
+  kubectl(args: readonly string[], options: { kubeconfig?: string; stdin?: string; env?: Record<string, string> } = {}): Promise<KubectlRun> {
     return new Promise((resolve, reject) => {
       const child = execFile(
         'kubectl',
         ['--kubeconfig', options.kubeconfig ?? this.adminKubeconfig, '--cache-dir', join(this.dir.path, 'cache'), '--request-timeout', '30s', ...args],
-        { env: { PATH: process.env.PATH ?? '', HOME: this.dir.path }, timeout: 90_000 },
+        { env: { PATH: process.env.PATH ?? '', HOME: this.dir.path, ...options.env }, timeout: 90_000 },
         (err, stdout, stderr) => {
           if (err && typeof err.code !== 'number') return reject(err);
           resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
