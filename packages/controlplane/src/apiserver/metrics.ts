@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Kubernetes' buckets for request and storage latency, in seconds. */
+const LATENCY_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
+
 /**
  * The apiserver's Prometheus metrics, named as kube-apiserver names them so dashboards and
  * queries written for Kubernetes read ours. One registry per server (tests run several).
@@ -18,7 +21,7 @@ export class ApiserverMetrics {
     name: 'apiserver_request_duration_seconds',
     help: 'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
     labelNames: ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const,
-    buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
+    buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
 
@@ -33,7 +36,7 @@ export class ApiserverMetrics {
     name: 'etcd_request_duration_seconds',
     help: 'Etcd request latency in seconds for each operation and object type.',
     labelNames: ['operation', 'type'] as const,
-    buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
+    buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
 

@@ -5,50 +5,33 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-export function dns1123Label(path: FieldPath, value: string): FieldError[] {
-  const errors: FieldError[] = [];
-  if (value.length > 63) errors.push(invalidValue(path, value, 'must be no more than 63 characters'));
-  if (!DNS1123_LABEL.test(value)) {
-    errors.push(
-      invalidValue(
-        path,
-        value,
-        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-      ),
-    );
-  }
-  return errors;
+/** A name rule: a length limit and a pattern, with apimachinery's message for a value that misses it. */
+function nameRule(maxLength: number, pattern: RegExp, message: string): (path: FieldPath, value: string) => FieldError[] {
+  return (path, value) => {
+    const errors: FieldError[] = [];
+    if (value.length > maxLength) errors.push(invalidValue(path, value, `must be no more than ${maxLength} characters`));
+    if (!pattern.test(value)) errors.push(invalidValue(path, value, message));
+    return errors;
+  };
 }
 
-export function dns1123Subdomain(path: FieldPath, value: string): FieldError[] {
-  const errors: FieldError[] = [];
-  if (value.length > 253) errors.push(invalidValue(path, value, 'must be no more than 253 characters'));
-  if (!DNS1123_SUBDOMAIN.test(value)) {
-    errors.push(
-      invalidValue(
-        path,
-        value,
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-      ),
-    );
-  }
-  return errors;
-}
+export const dns1123Label = nameRule(
+  63,
+  DNS1123_LABEL,
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+);
 
-export function dns1035Label(path: FieldPath, value: string): FieldError[] {
-  const errors: FieldError[] = [];
-  if (value.length > 63) errors.push(invalidValue(path, value, 'must be no more than 63 characters'));
-  if (!DNS1035_LABEL.test(value)) {
-    errors.push(
-      invalidValue(
-        path,
-        value,
-        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
-      ),
-    );
-  }
-  return errors;
-}
+export const dns1123Subdomain = nameRule(
+  253,
+  DNS1123_SUBDOMAIN,
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+);
+
+export const dns1035Label = nameRule(
+  63,
+  DNS1035_LABEL,
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+);
 
 /** RBAC names and some others may be any path segment: no '/', '%', and not '.' or '..'. */
 export function pathSegmentName(path: FieldPath, value: string): FieldError[] {
