@@ -76,9 +76,22 @@ describe('kube-apiserver with the real kubectl', function () {
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) expect(out).to.match(new RegExp(`^${ns}\\s+Active`, 'm'));
   });
 
-  it('creates a namespace with apply -f', async () => {
-    expect(await ok(['apply', '-f', '-'], NAMESPACE)).to.contain('namespace/shop created');
+  it('creates a namespace with kubectl create (a protobuf body) and with apply -f', async () => {
+    expect(await ok(['create', 'namespace', 'shop'])).to.contain('namespace/shop created');
     expect(await ok(['get', 'namespace', 'shop', '-o', 'jsonpath={.status.phase}'])).to.equal('Active');
+    expect(await ok(['apply', '-f', '-'], NAMESPACE.replace('shop', 'depot'))).to.contain('namespace/depot created');
+    expect(await ok(['delete', 'namespace', 'depot'])).to.contain('namespace "depot" deleted');
+  });
+
+  it('creates configmaps, secrets and service accounts with kubectl create', async () => {
+    await ok(['create', 'configmap', 'flags', '-n', 'shop', '--from-literal=a=1', '--from-literal=b=2']);
+    await ok(['create', 'secret', 'generic', 'db', '-n', 'shop', '--from-literal=password=hunter2']);
+    await ok(['create', 'serviceaccount', 'robot', '-n', 'shop']);
+    expect(JSON.parse(await ok(['get', 'configmap', 'flags', '-n', 'shop', '-o', 'json'])).data).to.deep.equal({ a: '1', b: '2' });
+    const secret = JSON.parse(await ok(['get', 'secret', 'db', '-n', 'shop', '-o', 'json']));
+    expect(secret.type).to.equal('Opaque');
+    expect(Buffer.from(secret.data.password, 'base64').toString()).to.equal('hunter2');
+    expect(await ok(['get', 'serviceaccounts', '-n', 'shop', '-o', 'name'])).to.equal('serviceaccount/default\nserviceaccount/robot\n');
   });
 
   it('applies a Deployment and a Service from YAML, and a second apply changes nothing', async () => {

@@ -69,7 +69,7 @@ function defaultEndpoints(ep: Json): void {
 
 /** stringData is write-only: it is merged into data (base64), as Kubernetes does on every write. */
 function defaultSecret(s: Json): void {
-  s.type ??= 'Opaque';
+  s.type ||= 'Opaque';
   if (s.stringData && typeof s.stringData === 'object') {
     s.data ??= {};
     for (const [k, v] of Object.entries(s.stringData)) s.data[k] = Buffer.from(String(v)).toString('base64');

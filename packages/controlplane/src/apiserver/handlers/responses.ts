@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import { decodeKubeProtobuf } from '../protobuf/kube-protobuf.js';
 import { StatusError, badRequest } from '../status-error.js';
 
 /** Writes a JSON body with its status code (HEAD gets the headers only). */
@@ -46,11 +47,16 @@ export async function readObjectBody(req: IncomingMessage): Promise<unknown> {
   if (body.length === 0) throw badRequest('the body of the request was empty');
   try {
     if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return parseYaml(body.toString('utf8'));
-    if (type === 'application/vnd.kubernetes.protobuf') throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+    if (type === 'application/vnd.kubernetes.protobuf') {
+      const decoded = decodeKubeProtobuf(body);
+      if (decoded) return decoded;
+      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (protobuf only for Namespace, ConfigMap, Secret and ServiceAccount)');
+    }
     return JSON.parse(body.toString('utf8'));
   } catch (err) {
     if (err instanceof StatusError) throw err;
-    throw badRequest(`the object provided is unrecognized (must be of type ${type === 'application/yaml' ? 'YAML' : 'JSON'}): ${(err as Error).message}`);
+    const format = type === 'application/yaml' ? 'YAML' : type === 'application/vnd.kubernetes.protobuf' ? 'protobuf' : 'JSON';
+    throw badRequest(`the object provided is unrecognized (must be of type ${format}): ${(err as Error).message}`);
   }
 }
 
