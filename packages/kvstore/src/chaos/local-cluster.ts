@@ -25,6 +25,8 @@ const localUrl = (port: number) => `http://127.0.0.1:${port}`;
 /** How long a member may take to answer /health with a leader after a (re)start. */
 const HEALTHY_TIMEOUT_MS = 20_000;
 const HEALTH_POLL_MS = 50;
+/** Cluster starts tried, each on new ports, when a member could not bind its port. */
+const START_ATTEMPTS = 3;
 
 /**
  * A cluster of member processes on 127.0.0.1 with every data dir under one temp folder. It starts,
@@ -37,22 +39,30 @@ export class LocalCluster {
     readonly members: MemberProcess[],
   ) {}
 
+  /**
+   * Starts `size` members on ports the OS chose. A port can be taken between the choice and the
+   * bind (as some connection's source port) and stay taken; a start that fails while a member
+   * could not bind is tried again from scratch on new ports.
+   */
   static async start(size: number, command: MemberCommand, prefix = 'flotilla-chaos-'): Promise<LocalCluster> {
-    const root = await mkdtemp(join(tmpdir(), prefix));
-    const members: MemberProcess[] = [];
-    for (let i = 0; i < size; i++) {
-      const name = `m${i}`;
-      members.push(new MemberProcess({ name, clientUrl: localUrl(await unusedPort()), peerUrl: localUrl(await unusedPort()), dataDir: join(root, name) }, command));
+    for (let attempt = 1; ; attempt++) {
+      const root = await mkdtemp(join(tmpdir(), prefix));
+      const members: MemberProcess[] = [];
+      for (let i = 0; i < size; i++) {
+        const name = `m${i}`;
+        members.push(new MemberProcess({ name, clientUrl: localUrl(await unusedPort()), peerUrl: localUrl(await unusedPort()), dataDir: join(root, name) }, command));
+      }
+      const cluster = new LocalCluster(root, members);
+      try {
+        for (const m of members) m.start(cluster.initialCluster(), 'new');
+        await cluster.waitHealthy();
+        return cluster;
+      } catch (err) {
+        const portTaken = members.some((m) => m.addressInUseFailures > 0);
+        await cluster.stop();
+        if (!portTaken || attempt >= START_ATTEMPTS) throw err;
+      }
     }
-    const cluster = new LocalCluster(root, members);
-    try {
-      for (const m of members) m.start(cluster.initialCluster(), 'new');
-      await cluster.waitHealthy();
-    } catch (err) {
-      await cluster.stop();
-      throw err;
-    }
-    return cluster;
   }
 
   get clientUrls(): string[] {

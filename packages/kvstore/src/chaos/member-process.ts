@@ -52,6 +52,8 @@ export class MemberProcess {
   private paused = false;
   /** Bumped by every start and stop, so a pending EADDRINUSE retry knows it was overtaken. */
   private generation = 0;
+  /** Starts that failed because the port was taken (each retried shortly after, up to a limit). */
+  addressInUseFailures = 0;
   log = '';
 
   constructor(
@@ -99,6 +101,7 @@ export class MemberProcess {
     child.once('exit', (code) => {
       if (this.child !== child) return;
       this.child = undefined;
+      if (code !== 0 && this.log.includes('EADDRINUSE')) this.addressInUseFailures++;
       if (code !== 0 && this.log.includes('EADDRINUSE') && attempt < ADDRESS_IN_USE_RETRIES) {
         this.log = '';
         setTimeout(() => this.generation === generation && this.start(initialCluster, state, attempt + 1), ADDRESS_IN_USE_WAIT_MS);
