@@ -139,10 +139,14 @@ describe('kube-apiserver REST and watch', function () {
     it('answers a watch from a revision the cache no longer holds with 410 Gone', async () => {
       const old = (await cp.http('GET', CM)).body.metadata.resourceVersion;
       // More events than the window holds (40).
+      let last = 0;
       for (let i = 0; i < 45; i++) {
         const r = await cp.http('PATCH', `${CM}/cm-00`, { data: { k: `v${i}` } }, { 'content-type': 'application/merge-patch+json' });
         expect(r.status).to.equal(200);
+        last = Number(r.body.metadata.resourceVersion);
       }
+      // The cache follows the store asynchronously: wait until it has every patch, so its window has moved past `old`.
+      await eventually(async () => (Number((await cp.http('GET', `${CM}?resourceVersion=0&limit=1`)).body.metadata.resourceVersion) >= last ? true : undefined), 30_000, 'the watch cache to catch up');
       const events: { type: string; object: any }[] = [];
       const watch = cp.watch(`${CM}?watch=true&resourceVersion=${old}`, (e) => events.push(e));
       expect(await watch.done).to.equal(200);
