@@ -141,6 +141,11 @@ describe('kube-apiserver with the real kubectl', function () {
     expect(await ok(['get', 'deployment', 'web', '-n', 'shop', '-o', 'jsonpath={.metadata.annotations.team}'])).to.equal('checkout');
   });
 
+  it('scales the Deployment through its scale subresource', async () => {
+    expect(await ok(['scale', 'deployment', 'web', '-n', 'shop', '--replicas=4'])).to.contain('deployment.apps/web scaled');
+    expect(await ok(['get', 'deployment', 'web', '-n', 'shop', '-o', 'jsonpath={.spec.replicas}'])).to.equal('4');
+  });
+
   it('labels the Service and selects it by label', async () => {
     expect(await ok(['label', 'service', 'web', '-n', 'shop', 'tier=frontend'])).to.contain('service/web labeled');
     expect(await ok(['get', 'services', '-n', 'shop', '-l', 'tier=frontend', '-o', 'name'])).to.equal('service/web\n');

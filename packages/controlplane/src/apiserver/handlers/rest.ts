@@ -126,7 +126,10 @@ export async function serveResource(c: RestContext): Promise<number> {
       const raw = await readBody(c.req);
       const body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
       const { object, finished } = await registry.delete(info.namespace, info.name, deleteOptionsOf(query, body), c.write);
-      return respondObject(c, finished ? 200 : 202, object);
+      // As kube-apiserver: 202 only for a deletion left pending with orphanDependents=false; a
+      // graceful or finalizer-held deletion is otherwise a 200 with the marked object.
+      const cascading = (body as { orphanDependents?: boolean } | undefined)?.orphanDependents === false || query.get('orphanDependents') === 'false';
+      return respondObject(c, !finished && cascading ? 202 : 200, object);
     }
     case 'deletecollection': {
       const raw = await readBody(c.req);
