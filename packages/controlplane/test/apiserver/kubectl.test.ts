@@ -193,6 +193,41 @@ describe('kube-apiserver with the real kubectl', function () {
     expect(run.stderr).to.contain('Error from server (Forbidden): pods is forbidden: User "nobody" cannot list resource "pods" in API group "" in the namespace "shop"');
   });
 
+  it('grants that user rights with a Role and RoleBinding, in their namespace only', async () => {
+    await ok(['apply', '-n', 'shop', '-f', '-'], `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: pod-reader
+rules:
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: nobody-reads-pods
+subjects:
+- kind: User
+  name: nobody
+  apiGroup: rbac.authorization.k8s.io
+roleRef:
+  kind: Role
+  name: pod-reader
+  apiGroup: rbac.authorization.k8s.io
+`);
+    // RBAC reads roles and bindings from the watch caches, which follow the store asynchronously.
+    const allowed = await eventually(async () => {
+      const run = await cp.kubectl(['get', 'pods', '-n', 'shop', '-o', 'name'], { kubeconfig: cp.nobodyKubeconfig });
+      return run.code === 0 ? run : undefined;
+    }, 30_000, 'the RoleBinding to take effect');
+    expect(allowed.stdout).to.equal('pod/web-0\n');
+    const elsewhere = await cp.kubectl(['get', 'pods', '-n', 'default'], { kubeconfig: cp.nobodyKubeconfig });
+    expect(elsewhere.stderr).to.contain('Error from server (Forbidden): pods is forbidden: User "nobody" cannot list resource "pods" in API group "" in the namespace "default"');
+    const write = await cp.kubectl(['delete', 'pod', 'web-0', '-n', 'shop'], { kubeconfig: cp.nobodyKubeconfig });
+    expect(write.stderr).to.contain('Error from server (Forbidden): pods "web-0" is forbidden: User "nobody" cannot delete resource "pods" in API group "" in the namespace "shop"');
+  });
+
   it('rejects an invalid object with 422 naming the field', async () => {
     const run = await cp.kubectl(['apply', '-n', 'shop', '-f', '-'], { stdin: DEPLOYMENT_AND_SERVICE.replace('replicas: 2', 'replicas: -1') });
     expect(run.code).to.equal(1);
