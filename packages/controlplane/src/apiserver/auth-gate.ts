@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { KubeObject } from '../api/object.js';
-import { bearerToken, buildAuth, type AuthFlags, type ClientCertificateTlsOptions, type RbacObjects as RbacPolicyObjects } from './auth/index.js';
+import { bearerToken, buildAuth, type AuthFlags, type ServiceAccountTokenIssuer, type ClientCertificateTlsOptions, type RbacObjects as RbacPolicyObjects } from './auth/index.js';
 import type { Authenticator, Authorizer, UserInfo } from './auth/types.js';
 import type { RbacObjects } from './rbac-objects.js';
 
@@ -14,6 +14,8 @@ export interface AuthGate {
   readonly authenticator: Authenticator;
   readonly authorizer: Authorizer;
   readonly tls: ClientCertificateTlsOptions;
+  /** Mints service-account tokens; null without --service-account-signing-key-file. */
+  readonly tokenIssuer: ServiceAccountTokenIssuer | null;
 }
 
 /** Without authentication flags every request is the admin's and allowed (tests and local runs). */
@@ -21,6 +23,7 @@ export const OPEN_GATE: AuthGate = {
   authenticator: { authenticate: async (_req: IncomingMessage) => ADMIN },
   authorizer: { authorize: async () => ({ allowed: true, reason: '' }) },
   tls: { requestCert: false, rejectUnauthorized: false },
+  tokenIssuer: null,
 };
 
 /**

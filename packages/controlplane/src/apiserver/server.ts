@@ -275,6 +275,7 @@ export class ApiServer {
       registryOf: (r) => this.registryOf(r),
       metrics: this.metrics,
       bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 60_000,
+      tokenIssuer: this.gate.tokenIssuer,
     });
   }
 }

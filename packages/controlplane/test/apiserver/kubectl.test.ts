@@ -228,6 +228,17 @@ roleRef:
     expect(write.stderr).to.contain('Error from server (Forbidden): pods "web-0" is forbidden: User "nobody" cannot delete resource "pods" in API group "" in the namespace "shop"');
   });
 
+  it('mints a service-account token with kubectl create token, which authenticates as the service account', async () => {
+    const token = (await ok(['create', 'token', 'default', '-n', 'shop', '--duration=1h'])).trim();
+    expect(token.split('.')).to.have.length(3);
+    const kubeconfig = await cp.kubeconfigWithToken('shop-default', token);
+    const run = await cp.kubectl(['get', 'configmaps', '-n', 'shop'], { kubeconfig });
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain('Error from server (Forbidden): configmaps is forbidden: User "system:serviceaccount:shop:default" cannot list resource "configmaps" in API group "" in the namespace "shop"');
+    const forged = await cp.kubectl(['get', 'configmaps', '-n', 'shop'], { kubeconfig: await cp.kubeconfigWithToken('forged', `${token.slice(0, -4)}AAAA`) });
+    expect(forged.stderr).to.contain('error: You must be logged in to the server (Unauthorized)');
+  });
+
   it('rejects an invalid object with 422 naming the field', async () => {
     const run = await cp.kubectl(['apply', '-n', 'shop', '-f', '-'], { stdin: DEPLOYMENT_AND_SERVICE.replace('replicas: 2', 'replicas: -1') });
     expect(run.code).to.equal(1);

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import {
@@ -32,7 +33,7 @@ export const NOBODY_TOKEN = 'nobody-token';
 
 /**
  * A kube-apiserver on a real three-member kvstore cluster, serving TLS on an OS-chosen port with
- * RBAC, a token file and client certificates; an admin kubeconfig (a system:masters client
+ * RBAC, a token file, client certificates and a service-account signing key; an admin kubeconfig (a system:masters client
  * certificate) and one for a user without rights, for the real kubectl.
  */
 export class TestControlPlane {
@@ -64,6 +65,7 @@ export class TestControlPlane {
         auth: {
           clientCaFile: await dir.write('ca.crt', ca.certPem),
           tokenAuthFile: await dir.write('tokens.csv', `${NOBODY_TOKEN},nobody,2001\n`),
+          serviceAccountSigningKeyFile: await dir.write('sa.key', generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
           authorizationModes: ['RBAC'],
           anonymousAuth: true,
         },
@@ -113,7 +115,14 @@ export class TestControlPlane {
     });
   }
 
-  /** One HTTPS request as the admin (client certificate); a token, when given, is sent instead of nothing else. */
+  /** Writes a kubeconfig for this apiserver whose user presents `token`. */
+  async kubeconfigWithToken(name: string, token: string): Promise<string> {
+    const path = join(this.dir.path, `${name}.kubeconfig`);
+    await writeKubeconfig(path, { server: this.url, certificateAuthorityPem: this.ca.certPem, credentials: { token }, userName: name });
+    return path;
+  }
+
+  /** One HTTPS request as the admin (client certificate). */
   async http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const res = await request(`${this.url}${path}`, {

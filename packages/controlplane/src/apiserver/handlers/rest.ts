@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/object.js';
 import { parse as parseYaml } from 'yaml';
+import type { ServiceAccountTokenIssuer } from '../auth/index.js';
 import type { ApiserverMetrics } from '../metrics.js';
 import { applyPatch, patchTypeOf } from '../patch/apply-patch.js';
 import type { ResourceRegistry, WriteContext } from '../registry/registry.js';
@@ -10,6 +11,7 @@ import { includeObjectOf, toTable } from '../table/table.js';
 import { deleteOptionsOf, fieldValidationOf, isTrue, listOptionsOf, watchTimeoutOf } from './query.js';
 import { readBody, readObjectBody, tableVersion, wantsTable, writeJson } from './responses.js';
 import { serveBinding, serveLog, serveView } from './subresources.js';
+import { serveTokenRequest } from './token-request.js';
 import { serveWatch } from './watch.js';
 
 /** What a resource request needs besides its registry. */
@@ -24,6 +26,8 @@ export interface RestContext {
   registryOf(resource: string): ResourceRegistry;
   readonly metrics: ApiserverMetrics;
   readonly bookmarkIntervalMs: number;
+  /** Mints service-account tokens (serviceaccounts/token); null without a signing key. */
+  readonly tokenIssuer: ServiceAccountTokenIssuer | null;
 }
 
 /** A single object, or a Table of it when kubectl asks for one. */
@@ -153,6 +157,8 @@ async function serveSubresource(c: RestContext): Promise<number> {
       return serveBinding(c.req, c.res, registry, info.namespace, info.name, c.write);
     case 'log':
       return serveLog(c.res, registry, c.registryOf('nodes'), info.namespace, info.name, c.query);
+    case 'token':
+      return serveTokenRequest(c.req, c.res, registry, c.tokenIssuer, info.namespace, info.name);
     default:
       return serveView(c.req, c.res, registry, info.namespace, info.name, info.subresource, info.verb, c.write, info.verb === 'patch' ? patchTypeOf(c.req.headers['content-type']) : undefined);
   }

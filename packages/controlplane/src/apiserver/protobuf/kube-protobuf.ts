@@ -2,9 +2,9 @@ import { type WireField, ProtobufError, wireFields } from './wire.js';
 
 /**
  * Request bodies in Kubernetes' protobuf encoding (`application/vnd.kubernetes.protobuf`), which
- * client-go's typed clients send: kubectl's `create namespace|configmap|secret|serviceaccount`.
- * A body is the magic `k8s\0` and a runtime.Unknown {typeMeta{apiVersion, kind}, raw}; raw is the
- * object's message. Only the kinds below are decoded (field numbers from k8s.io/api's
+ * client-go's typed clients send: kubectl's `create namespace|configmap|secret|serviceaccount|token`.
+ * A body is the magic `k8s\0` and a runtime.Unknown {typeMeta{apiVersion, kind}, raw}; raw is
+ * the object's message. Only the kinds below are decoded (field numbers from k8s.io/api's
  * generated.proto); any other is refused, and the caller answers 415.
  */
 type FieldType = 'string' | 'bytes' | 'bool' | 'int64' | { readonly message: Schema } | { readonly map: 'string' | 'bytes' };
@@ -54,6 +54,19 @@ const KINDS: Readonly<Record<string, Schema>> = {
     3: { name: 'type', type: 'string' },
     4: { name: 'stringData', type: { map: 'string' } },
     5: { name: 'immutable', type: 'bool' },
+  },
+  'authentication.k8s.io/v1/TokenRequest': {
+    1: METADATA,
+    2: {
+      name: 'spec',
+      type: {
+        message: {
+          1: { name: 'audiences', type: 'string', repeated: true },
+          3: { name: 'boundObjectRef', type: { message: { 1: { name: 'kind', type: 'string' }, 2: { name: 'apiVersion', type: 'string' }, 3: { name: 'name', type: 'string' }, 4: { name: 'uid', type: 'string' } } } },
+          4: { name: 'expirationSeconds', type: 'int64' },
+        },
+      },
+    },
   },
   'v1/ServiceAccount': {
     1: METADATA,
