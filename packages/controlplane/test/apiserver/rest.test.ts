@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { KvClient } from '@flotilla/kvstore/client';
 import { TestControlPlane, eventually } from '../support/control-plane.js';
 
 const NS = 'rest';
@@ -254,6 +255,55 @@ describe('kube-apiserver REST and watch', function () {
       expect(r.text).to.match(/^apiserver_request_total\{.*verb="PUT".*resource="configmaps".*code="409".*\} 1$/m);
       expect(r.text).to.match(/^apiserver_request_duration_seconds_bucket\{/m);
       expect(r.text).to.match(/^apiserver_storage_objects\{resource="configmaps"\} 1[2-9]$/m);
+    });
+  });
+
+  describe('request bodies', () => {
+    const protobuf = { 'content-type': 'application/vnd.kubernetes.protobuf' };
+
+    it('refuses a protobuf body it cannot read with 400, and a kind it does not decode with 415', async () => {
+      const garbage = await cp.http('POST', CM, 'not protobuf at all', protobuf);
+      expect(garbage.status).to.equal(400);
+      expect(garbage.body).to.include({ kind: 'Status', reason: 'BadRequest' });
+      // k8s\0, then runtime.Unknown { typeMeta { apiVersion: "apps/v1", kind: "Deployment" } }
+      const typeMeta = Buffer.concat([Buffer.from([0x0a, 7]), Buffer.from('apps/v1'), Buffer.from([0x12, 10]), Buffer.from('Deployment')]);
+      const deployment = Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from([0x0a, typeMeta.length]), typeMeta]);
+      const unsupported = await cp.http('POST', `/apis/apps/v1/namespaces/${NS}/deployments`, deployment.toString('latin1'), protobuf);
+      expect(unsupported.status).to.equal(415);
+      expect(unsupported.body).to.include({ reason: 'UnsupportedMediaType' });
+    });
+
+    it('reads YAML bodies', async () => {
+      const created = await cp.http('POST', CM, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  k: v\n', { 'content-type': 'application/yaml' });
+      expect(created.status, created.text).to.equal(201);
+      expect(created.body.data).to.deep.equal({ k: 'v' });
+    });
+  });
+
+  // Last: compaction drops the store's history for every later test.
+  describe('after the store compacts', () => {
+    it('answers an exact list and a continue token from before the compaction with 410 Expired', async () => {
+      const page = await cp.http('GET', `${CM}?limit=2`);
+      const old = page.body.metadata.resourceVersion;
+      expect(page.body.metadata.continue).to.be.a('string');
+      expect((await cp.http('POST', CM, configMap('after-compaction'))).status).to.equal(201);
+      const client = new KvClient({ endpoints: cp.store.clientUrls });
+      try {
+        const { header } = await client.get('/registry/', { countOnly: true, limit: 1 });
+        await client.compact(header.revision, true);
+      } finally {
+        await client.close();
+      }
+      const exact = await cp.http('GET', `${CM}?resourceVersion=${old}&resourceVersionMatch=Exact`);
+      expect(exact.status, exact.text).to.equal(410);
+      expect(exact.body).to.include({ kind: 'Status', reason: 'Expired', code: 410, message: 'The resourceVersion for the provided list is too old.' });
+      const next = await cp.http('GET', `${CM}?limit=2&continue=${encodeURIComponent(page.body.metadata.continue)}`);
+      expect(next.status, next.text).to.equal(410);
+      expect(next.body).to.include({ reason: 'Expired' });
+      // A fresh list still works, and sees the object written after the old page.
+      const fresh = await cp.http('GET', CM);
+      expect(fresh.status).to.equal(200);
+      expect(fresh.body.items.map((o: { metadata: { name: string } }) => o.metadata.name)).to.include('after-compaction');
     });
   });
 });
