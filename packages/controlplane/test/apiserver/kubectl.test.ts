@@ -79,6 +79,7 @@ describe('kube-apiserver with the real kubectl', function () {
   it('creates a namespace with kubectl create (a protobuf body) and with apply -f', async () => {
     expect(await ok(['create', 'namespace', 'shop'])).to.contain('namespace/shop created');
     expect(await ok(['get', 'namespace', 'shop', '-o', 'jsonpath={.status.phase}'])).to.equal('Active');
+    expect(await ok(['get', 'namespaces', '-l', 'kubernetes.io/metadata.name=shop', '-o', 'name'])).to.equal('namespace/shop\n');
     expect(await ok(['apply', '-f', '-'], NAMESPACE.replace('shop', 'depot'))).to.contain('namespace/depot created');
     expect(await ok(['delete', 'namespace', 'depot'])).to.contain('namespace "depot" deleted');
   });
