@@ -19,6 +19,7 @@ import { writeError, writeJson, writeText } from './handlers/responses.js';
 import { serveResource } from './handlers/rest.js';
 import type { Logger } from './log.js';
 import { ApiserverMetrics } from './metrics.js';
+import { GarbageCollector } from './garbage-collector.js';
 import { NamespaceFinalizer } from './namespace-finalizer.js';
 import { rbacObjectsOf } from './rbac-objects.js';
 import { fieldManagerOf } from './registry/metadata.js';
@@ -74,6 +75,7 @@ export class ApiServer {
   private readonly allocator: ClusterIpAllocator;
   private gate: AuthGate = OPEN_GATE;
   private finalizer: NamespaceFinalizer | undefined;
+  private collector: GarbageCollector | undefined;
   private server: Server | undefined;
   private ready = false;
   private readonly log: Logger;
@@ -141,6 +143,8 @@ export class ApiServer {
     await bootstrapCluster((r) => this.registryOf(r), { clusterIp: this.allocator.firstAddress, address, port }, rbac as unknown as KubeObject[]);
     this.finalizer = new NamespaceFinalizer(this.registryOf('namespaces'), () => [...this.registries.values()].filter((r) => r.resource.namespaced), this.log);
     await this.finalizer.start();
+    this.collector = new GarbageCollector(() => [...this.registries.values()], this.log);
+    await this.collector.start();
     this.ready = true;
     this.log.info('kube-apiserver serving', { url: this.url, etcdServers: this.options.etcdServers });
   }
@@ -148,6 +152,7 @@ export class ApiServer {
   async stop(): Promise<void> {
     this.ready = false;
     this.finalizer?.stop();
+    this.collector?.stop();
     for (const r of this.registries.values()) r.cache.stop();
     if (this.server) {
       const server = this.server;

@@ -194,13 +194,16 @@ describe('kube-apiserver REST and watch', function () {
       expect(missing.body.details).to.include({ name: 'nope', kind: 'configmaps' });
     });
 
-    it('keeps an object deleted in the foreground until its finalizers are removed', async () => {
-      expect((await cp.http('POST', CM, configMap('held'))).status).to.equal(201);
-      const marked = await cp.http('DELETE', `${CM}/held`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground' });
+    it('keeps an object with a finalizer until the finalizer is removed', async () => {
+      const created = await cp.http('POST', CM, { ...configMap('held'), metadata: { name: 'held', finalizers: ['example.com/hold'] } });
+      expect(created.status, created.text).to.equal(201);
+      const marked = await cp.http('DELETE', `${CM}/held`);
       expect(marked.status, marked.text).to.equal(200);
       const held = (await cp.http('GET', `${CM}/held`)).body;
       expect(held.metadata.deletionTimestamp).to.be.a('string');
-      expect(held.metadata.finalizers).to.deep.equal(['foregroundDeletion']);
+      expect(held.metadata.finalizers).to.deep.equal(['example.com/hold']);
+      const added = await cp.http('PATCH', `${CM}/held`, { metadata: { finalizers: ['example.com/hold', 'example.com/more'] } }, { 'content-type': 'application/merge-patch+json' });
+      expect(added.status, 'no finalizer may be added once deleting').to.equal(422);
       const released = await cp.http('PATCH', `${CM}/held`, { metadata: { finalizers: null } }, { 'content-type': 'application/merge-patch+json' });
       expect(released.status, released.text).to.equal(200);
       await eventually(async () => ((await cp.http('GET', `${CM}/held`)).status === 404 ? true : undefined), 30_000, 'the object to go');
@@ -277,6 +280,57 @@ describe('kube-apiserver REST and watch', function () {
       const created = await cp.http('POST', CM, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  k: v\n', { 'content-type': 'application/yaml' });
       expect(created.status, created.text).to.equal(201);
       expect(created.body.data).to.deep.equal({ k: 'v' });
+    });
+  });
+
+  describe('cascading deletion by ownerReferences', () => {
+    const exists = async (name: string) => (await cp.http('GET', `${CM}/${name}`)).status === 200;
+    const gone = (name: string) => eventually(async () => ((await exists(name)) ? undefined : true), 30_000, `${name} to be collected`);
+    async function owner(name: string): Promise<{ apiVersion: string; kind: string; name: string; uid: string }> {
+      const r = await cp.http('POST', CM, configMap(name));
+      expect(r.status, r.text).to.equal(201);
+      return { apiVersion: 'v1', kind: 'ConfigMap', name, uid: r.body.metadata.uid };
+    }
+    async function dependent(name: string, ...owners: { apiVersion: string; kind: string; name: string; uid: string }[]): Promise<void> {
+      const r = await cp.http('POST', CM, { ...configMap(name), metadata: { name, ownerReferences: owners } });
+      expect(r.status, r.text).to.equal(201);
+    }
+
+    it('deletes the dependents of a deleted owner (background)', async () => {
+      const a = await owner('owner-a');
+      const keep = await owner('owner-keep');
+      await dependent('dep-a1', a);
+      await dependent('dep-a2', a);
+      await dependent('dep-shared', a, keep);
+      expect((await cp.http('DELETE', `${CM}/owner-a`)).status).to.equal(200);
+      await gone('dep-a1');
+      await gone('dep-a2');
+      expect(await exists('dep-shared'), 'an object with an owner left stays').to.equal(true);
+    });
+
+    it('deletes an owner in the foreground only after its dependents', async () => {
+      const b = await owner('owner-b');
+      await dependent('dep-b1', b);
+      const marked = await cp.http('DELETE', `${CM}/owner-b`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground' });
+      expect(marked.status, marked.text).to.equal(200);
+      expect(marked.body.metadata.finalizers).to.deep.equal(['foregroundDeletion']);
+      await gone('dep-b1');
+      await gone('owner-b');
+    });
+
+    it('orphans the dependents when asked, removing only the reference', async () => {
+      const c = await owner('owner-c');
+      await dependent('dep-c1', c);
+      expect((await cp.http('DELETE', `${CM}/owner-c`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Orphan' })).status).to.equal(200);
+      await gone('owner-c');
+      const orphan = await cp.http('GET', `${CM}/dep-c1`);
+      expect(orphan.status).to.equal(200);
+      expect(orphan.body.metadata.ownerReferences).to.equal(undefined);
+    });
+
+    it('collects an object created with an owner that no longer exists', async () => {
+      await dependent('dep-dangling', { apiVersion: 'v1', kind: 'ConfigMap', name: 'never-was', uid: '00000000-0000-0000-0000-000000000000' });
+      await gone('dep-dangling');
     });
   });
 
