@@ -31,6 +31,8 @@ export class GarbageCollector {
   private running = false;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
+  /** The uids some object names as its owner: only their deletion needs a scan for dependents. */
+  private readonly owners = new Set<string>();
 
   constructor(
     private readonly registries: () => readonly ResourceRegistry[],
@@ -57,13 +59,14 @@ export class GarbageCollector {
     const obj = e.object;
     if (e.type === 'DELETED') {
       // Its dependents may now be orphans; an owner waiting for it in the foreground may be done.
-      for (const d of this.dependentsOf(obj.metadata.uid!)) this.enqueue({ kind: 'dependent', object: d.object });
+      if (this.owners.delete(obj.metadata.uid!)) for (const d of this.dependentsOf(obj.metadata.uid!)) this.enqueue({ kind: 'dependent', object: d.object });
       for (const ref of obj.metadata.ownerReferences ?? []) {
         const owner = this.cached(ref, obj.metadata.namespace ?? '');
         if (owner?.object.metadata.deletionTimestamp) this.enqueue({ kind: 'owner', ...owner });
       }
       return;
     }
+    for (const ref of obj.metadata.ownerReferences ?? []) this.owners.add(ref.uid);
     const finalizers = obj.metadata.finalizers ?? [];
     if (obj.metadata.deletionTimestamp && (finalizers.includes(FOREGROUND) || finalizers.includes(ORPHAN))) this.enqueue({ kind: 'owner', registry, object: obj });
     if (e.type === 'ADDED' && (obj.metadata.ownerReferences ?? []).length > 0) this.enqueue({ kind: 'dependent', object: obj });
