@@ -18,6 +18,8 @@ export interface ResourceInfo {
   readonly shortNames: readonly string[];
   readonly categories: readonly string[];
   readonly verbs: readonly Verb[];
+  /** False for review resources (SelfSubjectAccessReview, ...): answered at once, never stored. */
+  readonly stored: boolean;
   /** Subresources and the kind each takes and answers. */
   readonly subresources: readonly { readonly name: string; readonly kind: string; readonly group?: string; readonly version?: string; readonly verbs: readonly Verb[] }[];
 }
@@ -31,6 +33,8 @@ interface ResourceSpec {
   shortNames?: string[];
   all?: boolean;
   subresources?: ResourceInfo['subresources'];
+  /** A review: only `create`, and nothing is stored. */
+  review?: boolean;
 }
 
 function resource(spec: ResourceSpec): ResourceInfo {
@@ -44,7 +48,8 @@ function resource(spec: ResourceSpec): ResourceInfo {
     namespaced: spec.namespaced,
     shortNames: spec.shortNames ?? [],
     categories: spec.all ? ['all'] : [],
-    verbs: ALL_VERBS,
+    verbs: spec.review ? ['create'] : ALL_VERBS,
+    stored: !spec.review,
     subresources: spec.subresources ?? [],
   };
 }
@@ -84,11 +89,15 @@ export const RESOURCES: readonly ResourceInfo[] = [
   resource({ group: 'rbac.authorization.k8s.io', resource: 'rolebindings', kind: 'RoleBinding', namespaced: true }),
   resource({ group: 'rbac.authorization.k8s.io', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false }),
   resource({ group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false }),
+  resource({ group: 'authentication.k8s.io', resource: 'selfsubjectreviews', kind: 'SelfSubjectReview', namespaced: false, review: true }),
+  resource({ group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, review: true }),
 ];
 
 /** The API groups in discovery order, each with its one served version. */
 export const API_GROUPS: readonly { readonly name: string; readonly version: string }[] = [
   { name: 'apps', version: 'v1' },
+  { name: 'authentication.k8s.io', version: 'v1' },
+  { name: 'authorization.k8s.io', version: 'v1' },
   { name: 'coordination.k8s.io', version: 'v1' },
   { name: 'rbac.authorization.k8s.io', version: 'v1' },
 ];

@@ -17,6 +17,7 @@ import { serveOpenApi } from './handlers/openapi.js';
 import { dryRunOf } from './handlers/query.js';
 import { writeError, writeJson, writeText } from './handlers/responses.js';
 import { serveResource } from './handlers/rest.js';
+import { serveReview } from './handlers/reviews.js';
 import type { Logger } from './log.js';
 import { ApiserverMetrics } from './metrics.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -90,7 +91,7 @@ export class ApiServer {
       allocator: this.allocator,
       createDefaultServiceAccount: (ns: string) => ensureObject(this.registryOf('serviceaccounts'), ns, defaultServiceAccount(ns)),
     };
-    for (const r of RESOURCES) {
+    for (const r of RESOURCES.filter((x) => x.stored)) {
       const cache = new WatchCache(r, this.store, this.metrics, this.log, options.watchCacheCapacity);
       this.registries.set(r.resource, new ResourceRegistry(r, this.store, cache, strategyFor(r, deps), admission));
     }
@@ -270,6 +271,7 @@ export class ApiServer {
     const resource = findResource(info.apiGroup, info.apiVersion, info.resource);
     if (!resource) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     if (resource.namespaced === false && info.namespace && info.resource !== 'namespaces') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+    if (!resource.stored) return serveReview(req, res, resource, info.verb, user, this.gate.authorizer);
     return serveResource({
       req,
       res,

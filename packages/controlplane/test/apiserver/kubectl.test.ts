@@ -192,6 +192,12 @@ describe('kube-apiserver with the real kubectl', function () {
     const run = await cp.kubectl(['get', 'pods', '-n', 'shop'], { kubeconfig: cp.nobodyKubeconfig });
     expect(run.code).to.equal(1);
     expect(run.stderr).to.contain('Error from server (Forbidden): pods is forbidden: User "nobody" cannot list resource "pods" in API group "" in the namespace "shop"');
+    const whoami = await cp.kubectl(['auth', 'whoami'], { kubeconfig: cp.nobodyKubeconfig });
+    expect(whoami.stdout).to.match(/^Username\s+nobody$/m);
+    expect(whoami.stdout).to.match(/^Groups\s+\[system:authenticated\]$/m);
+    const canI = await cp.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'shop'], { kubeconfig: cp.nobodyKubeconfig });
+    expect(canI.code).to.equal(1);
+    expect(canI.stdout).to.equal('no\n');
   });
 
   it('grants that user rights with a Role and RoleBinding, in their namespace only', async () => {
@@ -223,6 +229,8 @@ roleRef:
       return run.code === 0 ? run : undefined;
     }, 30_000, 'the RoleBinding to take effect');
     expect(allowed.stdout).to.equal('pod/web-0\n');
+    expect((await cp.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'shop'], { kubeconfig: cp.nobodyKubeconfig })).stdout).to.equal('yes\n');
+    expect((await cp.kubectl(['auth', 'can-i', 'delete', 'pods', '-n', 'shop'], { kubeconfig: cp.nobodyKubeconfig })).stdout).to.equal('no\n');
     const elsewhere = await cp.kubectl(['get', 'pods', '-n', 'default'], { kubeconfig: cp.nobodyKubeconfig });
     expect(elsewhere.stderr).to.contain('Error from server (Forbidden): pods is forbidden: User "nobody" cannot list resource "pods" in API group "" in the namespace "default"');
     const write = await cp.kubectl(['delete', 'pod', 'web-0', '-n', 'shop'], { kubeconfig: cp.nobodyKubeconfig });

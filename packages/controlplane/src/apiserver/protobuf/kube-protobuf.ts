@@ -2,7 +2,8 @@ import { type WireField, ProtobufError, wireFields } from './wire.js';
 
 /**
  * Request bodies in Kubernetes' protobuf encoding (`application/vnd.kubernetes.protobuf`), which
- * client-go's typed clients send: kubectl's `create namespace|configmap|secret|serviceaccount|token`.
+ * client-go's typed clients send: kubectl's `create namespace|configmap|secret|serviceaccount|token`
+ * and `auth can-i|whoami`.
  * A body is the magic `k8s\0` and a runtime.Unknown {typeMeta{apiVersion, kind}, raw}; raw is
  * the object's message. Only the kinds below are decoded (field numbers from k8s.io/api's
  * generated.proto); any other is refused, and the caller answers 415.
@@ -40,6 +41,16 @@ const OBJECT_META: Schema = {
 const METADATA: FieldSpec = { name: 'metadata', type: { message: OBJECT_META } };
 const LOCAL_OBJECT_REFERENCE: Schema = { 1: { name: 'name', type: 'string' } };
 
+const RESOURCE_ATTRIBUTES: Schema = {
+  1: { name: 'namespace', type: 'string' },
+  2: { name: 'verb', type: 'string' },
+  3: { name: 'group', type: 'string' },
+  4: { name: 'version', type: 'string' },
+  5: { name: 'resource', type: 'string' },
+  6: { name: 'subresource', type: 'string' },
+  7: { name: 'name', type: 'string' },
+};
+
 const KINDS: Readonly<Record<string, Schema>> = {
   'v1/Namespace': { 1: METADATA, 2: { name: 'spec', type: { message: { 1: { name: 'finalizers', type: 'string', repeated: true } } } } },
   'v1/ConfigMap': {
@@ -64,6 +75,19 @@ const KINDS: Readonly<Record<string, Schema>> = {
           1: { name: 'audiences', type: 'string', repeated: true },
           3: { name: 'boundObjectRef', type: { message: { 1: { name: 'kind', type: 'string' }, 2: { name: 'apiVersion', type: 'string' }, 3: { name: 'name', type: 'string' }, 4: { name: 'uid', type: 'string' } } } },
           4: { name: 'expirationSeconds', type: 'int64' },
+        },
+      },
+    },
+  },
+  'authentication.k8s.io/v1/SelfSubjectReview': { 1: METADATA },
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': {
+    1: METADATA,
+    2: {
+      name: 'spec',
+      type: {
+        message: {
+          1: { name: 'resourceAttributes', type: { message: RESOURCE_ATTRIBUTES } },
+          2: { name: 'nonResourceAttributes', type: { message: { 1: { name: 'path', type: 'string' }, 2: { name: 'verb', type: 'string' } } } },
         },
       },
     },
