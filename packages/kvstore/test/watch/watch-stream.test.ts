@@ -24,7 +24,11 @@ describe('kvstore: watch and keep-alive streams on the gateway', function () {
     calls.push(c);
     return c;
   };
-  const put = async (key: string, value: string) => Number((await gw(url(0), '/v3/kv/put', { key: b64(key), value: b64(value) })).body.header.revision);
+  const put = async (key: string, value: string) => {
+    const r = await gw(url(0), '/v3/kv/put', { key: b64(key), value: b64(value) });
+    if (r.status !== 200) throw new Error(`put ${key}: ${r.status} ${JSON.stringify(r.body)}`);
+    return Number(r.body.header.revision);
+  };
   const revision = async () => Number((await gw(url(0), '/v3/kv/range', { key: b64('-') })).body.header.revision);
   const keys = (events: Record<string, any>[]) => events.map((e) => unb64(e.kv.key));
 
