@@ -1,4 +1,5 @@
-import { Pool, errors as undiciErrors } from 'undici';
+import { ClientConnections, isConnectionError, type OpenStream } from './connections.js';
+import { RetryPolicy, sleep } from './retry-policy.js';
 import { EtcdClientError, type Header, type KeyValue, type Member, type WatchEvent } from './types.js';
 import { b64, header, keyValue, member, prefixEnd, toBytes, watchEvent } from './wire.js';
 
@@ -49,60 +50,63 @@ export interface Watch {
  * the revision after the last one delivered, on whichever member answers.
  */
 export class KvClient {
-  private readonly pools = new Map<string, Pool>();
+  private readonly connections: ClientConnections;
   private preferred = 0;
   private closed = false;
 
   constructor(readonly options: ClientOptions) {
     if (options.endpoints.length === 0) throw new Error('at least one endpoint is required');
+    this.connections = new ClientConnections(options.dialTimeoutMs ?? 2000);
   }
 
-  private pool(endpoint: string): Pool {
-    let p = this.pools.get(endpoint);
-    if (!p) this.pools.set(endpoint, (p = new Pool(endpoint, { connections: 4, connectTimeout: this.options.dialTimeoutMs ?? 2000 })));
-    return p;
+  /** How many watch streams hold a connection now. */
+  get openStreams(): number {
+    return this.connections.openStreams;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.pools.values()].map((p) => p.destroy()));
-    this.pools.clear();
+    await this.connections.close();
   }
 
-  /** POSTs to one endpoint, or to each in turn while failures are retryable. */
+  /**
+   * POSTs to one endpoint, or to each in turn while failures are retryable. The command
+   * timeout is one deadline over the whole call: waiting for a free connection, connecting,
+   * every attempt and the backoff between them; when it passes the call fails with
+   * "context deadline exceeded" (code 4), wherever it was.
+   */
   async call(path: string, body: Json, endpoint?: string): Promise<Json> {
-    const deadline = Date.now() + (this.options.commandTimeoutMs ?? 5000);
+    const timeoutMs = this.options.commandTimeoutMs ?? 5000;
+    const deadline = AbortSignal.timeout(timeoutMs);
     const endpoints = endpoint ? [endpoint] : this.options.endpoints;
-    let lastError: Error = new EtcdClientError('context deadline exceeded', 4, 504);
-    for (let attempt = 0; Date.now() < deadline; attempt++) {
+    const retry = new RetryPolicy(endpoints.length);
+    const text = JSON.stringify(body);
+    let lastError: EtcdClientError | undefined;
+    for (let attempt = 0; !deadline.aborted; attempt++) {
       const i = endpoint ? 0 : (this.preferred + attempt) % endpoints.length;
       try {
-        const res = await this.pool(endpoints[i]).request({
-          path,
-          method: 'POST',
-          body: JSON.stringify(body),
-          headers: { 'content-type': 'application/json' },
-          headersTimeout: Math.max(1, deadline - Date.now()),
-          bodyTimeout: Math.max(1, deadline - Date.now()),
-        });
-        const text = await res.body.text();
-        const json = text ? (JSON.parse(text.split('\n')[0]) as Json) : {};
+        const res = await this.connections.unary({ endpoint: endpoints[i], path, body: text, signal: deadline });
+        const json = res.text ? (JSON.parse(res.text.split('\n')[0]) as Json) : {};
         if (res.statusCode === 200) {
           if (!endpoint) this.preferred = i;
           return json;
         }
-        const err = new EtcdClientError(json.message ?? `HTTP ${res.statusCode}`, json.code ?? 2, res.statusCode);
-        if (!err.retryable || endpoint) throw err;
-        lastError = err;
+        lastError = new EtcdClientError(json.message ?? `HTTP ${res.statusCode}`, json.code ?? 2, res.statusCode);
+        if (!lastError.retryable || endpoint) throw lastError;
       } catch (err) {
-        if (err instanceof EtcdClientError && !err.retryable) throw err;
-        if (!(err instanceof EtcdClientError) && !isConnectionError(err)) throw err;
-        lastError = err instanceof EtcdClientError ? err : new EtcdClientError(`connection to ${endpoints[i]} failed: ${(err as Error).message}`, 14, 503);
+        if (deadline.aborted) break;
+        if (err instanceof EtcdClientError) throw err;
+        if (!isConnectionError(err)) throw err;
+        lastError = new EtcdClientError(`connection to ${endpoints[i]} failed: ${(err as Error).message}`, 14, 503);
         if (endpoint) throw lastError;
+        // Start the next calls elsewhere too, rather than at a member that is down.
+        if (this.preferred === i) this.preferred = (i + 1) % endpoints.length;
       }
-      if (attempt % endpoints.length === endpoints.length - 1) await new Promise((r) => setTimeout(r, 50));
+      const pauseMs = retry.pauseAfterFailure();
+      if (pauseMs > 0) await sleep(pauseMs, deadline);
     }
-    throw lastError.message.startsWith('connection') ? new EtcdClientError('context deadline exceeded', 4, 504) : lastError;
+    // A member's own answer (say "no leader") says more than a deadline; a refused connection does not.
+    throw lastError && !lastError.message.startsWith('connection') ? lastError : new EtcdClientError('context deadline exceeded', 4, 504);
   }
 
   // ---- KV ----------------------------------------------------------------------------
@@ -225,10 +229,11 @@ export class KvClient {
       while (!cancelled && !this.closed) {
         abort = new AbortController();
         const endpoint = this.options.endpoints[endpointIndex % this.options.endpoints.length];
+        let stream: OpenStream | undefined;
         try {
-          const res = await this.pool(endpoint).request({
+          stream = await this.connections.stream({
+            endpoint,
             path: '/v3/watch',
-            method: 'POST',
             signal: abort.signal,
             body: JSON.stringify({
               create_request: {
@@ -241,9 +246,9 @@ export class KvClient {
               },
             }),
           });
-          if (res.statusCode !== 200) throw new Error(`watch answered HTTP ${res.statusCode}`);
+          if (stream.statusCode !== 200) throw new Error(`watch answered HTTP ${stream.statusCode}`);
           let buffered = '';
-          for await (const chunk of res.body) {
+          for await (const chunk of stream.body) {
             buffered += chunk.toString();
             let nl: number;
             while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -262,6 +267,8 @@ export class KvClient {
           }
         } catch {
           // The member went away: resume elsewhere from `next`.
+        } finally {
+          await stream?.close();
         }
         if (cancelled) break;
         endpointIndex++;
@@ -285,10 +292,4 @@ function rangeEndOf(key: Uint8Array, opts: { prefix?: boolean; fromKey?: boolean
   if (opts.prefix) return b64(key.length === 0 ? Uint8Array.of(0) : prefixEnd(key));
   if (opts.fromKey) return b64(Uint8Array.of(0));
   return undefined;
-}
-
-function isConnectionError(err: unknown): boolean {
-  if (err instanceof undiciErrors.UndiciError) return true;
-  const code = (err as { code?: string }).code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
 }

@@ -1,21 +1,16 @@
 import { expect } from 'chai';
 import { EtcdClientError, KvClient, type WatchEvent } from '../../src/client/index.js';
-import { ProcessCluster } from './process-cluster.js';
+import { clusterWithClient } from './client-fixture.js';
+import type { ProcessCluster } from './process-cluster.js';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString();
 
 describe('kvstore client', function () {
   this.timeout(60_000);
+  const fixture = clusterWithClient();
   let cluster: ProcessCluster;
   let client: KvClient;
-  before(async () => {
-    cluster = await ProcessCluster.start(3);
-    client = new KvClient({ endpoints: cluster.members.map((m) => m.clientUrl), commandTimeoutMs: 10_000 });
-  });
-  after(async () => {
-    await client?.close();
-    await cluster?.stop();
-  });
+  beforeEach(() => ({ cluster, client } = fixture));
 
   it('puts, gets by prefix, deletes, and reports etcd errors without retrying them', async () => {
     await client.put('app/a', '1');
