@@ -20,6 +20,8 @@ export interface ApiserverFlags {
   serviceAccountIssuers: string[];
   writeKubeconfig?: string;
   watchCacheSize: number;
+  defaultNotReadyTolerationSeconds: number;
+  defaultUnreachableTolerationSeconds: number;
   logLevel: LogLevel;
 }
 
@@ -35,6 +37,12 @@ const port = (name: string, v: string) => {
 const bool = (name: string, v: string) => {
   if (v !== 'true' && v !== 'false') throw new FlagError(`invalid argument "${v}" for "--${name}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
   return v === 'true';
+};
+
+const seconds = (name: string, v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new FlagError(`invalid argument "${v}" for "--${name}" flag: must be a whole number of seconds`);
+  return n;
 };
 
 const FLAGS: Record<string, { set: Setter; help: string; boolean?: boolean }> = {
@@ -55,6 +63,14 @@ const FLAGS: Record<string, { set: Setter; help: string; boolean?: boolean }> = 
   'service-account-issuer': { set: (f, v) => f.serviceAccountIssuers.push(v), help: 'The issuer of service account tokens (repeatable; the first signs).' },
   'write-kubeconfig': { set: (f, v) => (f.writeKubeconfig = v), help: 'Once serving, write a kubeconfig with an admin token (valid while this process runs) to this path.' },
   'watch-cache-size': { set: (f, v) => (f.watchCacheSize = Math.max(1, Number(v) || 0)), help: 'Events kept per resource for watches (default 10000).' },
+  'default-not-ready-toleration-seconds': {
+    set: (f, v) => (f.defaultNotReadyTolerationSeconds = seconds('default-not-ready-toleration-seconds', v)),
+    help: 'tolerationSeconds of the not-ready:NoExecute toleration added to pods without one (default 300).',
+  },
+  'default-unreachable-toleration-seconds': {
+    set: (f, v) => (f.defaultUnreachableTolerationSeconds = seconds('default-unreachable-toleration-seconds', v)),
+    help: 'tolerationSeconds of the unreachable:NoExecute toleration added to pods without one (default 300).',
+  },
   v: { set: (f, v) => (f.logLevel = Number(v) >= 4 ? 'debug' : 'info'), help: 'Log verbosity (4 or more: debug).' },
   'log-level': {
     set: (f, v) => {
@@ -81,6 +97,8 @@ export function parseFlags(argv: readonly string[]): ApiserverFlags {
     serviceAccountKeyFiles: [],
     serviceAccountIssuers: [],
     watchCacheSize: 10_000,
+    defaultNotReadyTolerationSeconds: 300,
+    defaultUnreachableTolerationSeconds: 300,
     logLevel: 'info',
   };
   for (let i = 0; i < argv.length; i++) {

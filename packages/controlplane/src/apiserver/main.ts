@@ -65,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
     },
     adminToken,
     watchCacheCapacity: flags.watchCacheSize,
+    defaultNotReadyTolerationSeconds: flags.defaultNotReadyTolerationSeconds,
+    defaultUnreachableTolerationSeconds: flags.defaultUnreachableTolerationSeconds,
     logger,
   });
   if (flags.writeKubeconfig && adminToken) {

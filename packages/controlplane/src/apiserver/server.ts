@@ -5,6 +5,7 @@ import { KvClient } from '@flotilla/kvstore/client';
 import type { KubeObject } from '../api/object.js';
 import { RESOURCES, findResource } from '../api/resources.js';
 import { AdmissionChain } from './admission/admission.js';
+import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { serviceAccountDefaulting } from './admission/service-accounts.js';
 import { ClusterIpAllocator, parseCidr } from './allocation/cluster-ip-allocator.js';
@@ -54,6 +55,10 @@ export interface ApiServerOptions {
   readonly watchCacheCapacity?: number;
   readonly bookmarkIntervalMs?: number;
   readonly commandTimeoutMs?: number;
+  /** --default-not-ready-toleration-seconds: how long pods tolerate a not-ready node (default 300). */
+  readonly defaultNotReadyTolerationSeconds?: number;
+  /** --default-unreachable-toleration-seconds: how long pods tolerate an unreachable node (default 300). */
+  readonly defaultUnreachableTolerationSeconds?: number;
 }
 
 
@@ -86,7 +91,14 @@ export class ApiServer {
     this.client = new KvClient({ endpoints: options.etcdServers, commandTimeoutMs: options.commandTimeoutMs ?? 10_000 });
     this.store = new ObjectStore(this.client, this.metrics);
     this.allocator = new ClusterIpAllocator(parseCidr(options.serviceClusterIpRange ?? '10.96.0.0/12'), this.client);
-    const admission = new AdmissionChain([namespaceLifecycle((name) => this.lookupNamespace(name)), serviceAccountDefaulting()]);
+    const admission = new AdmissionChain([
+      namespaceLifecycle((name) => this.lookupNamespace(name)),
+      serviceAccountDefaulting(),
+      defaultTolerationSeconds({
+        notReadySeconds: options.defaultNotReadyTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS.notReadySeconds,
+        unreachableSeconds: options.defaultUnreachableTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS.unreachableSeconds,
+      }),
+    ]);
     const deps = {
       allocator: this.allocator,
       createDefaultServiceAccount: (ns: string) => ensureObject(this.registryOf('serviceaccounts'), ns, defaultServiceAccount(ns)),

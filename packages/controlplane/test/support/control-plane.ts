@@ -10,7 +10,7 @@ import {
   type CertificateAndKey,
 } from '../../src/apiserver/auth/index.js';
 import { createLogger } from '../../src/apiserver/log.js';
-import { ApiServer } from '../../src/apiserver/server.js';
+import { ApiServer, type ApiServerOptions } from '../../src/apiserver/server.js';
 import { makeTempDir, type TempDir } from '../auth/support/temp-dir.js';
 import { startStoreCluster, type StoreCluster } from './store-cluster.js';
 
@@ -31,6 +31,12 @@ export interface HttpAnswer {
 /** A user known to the test apiserver's token file, with no RBAC rights at all. */
 export const NOBODY_TOKEN = 'nobody-token';
 
+/** ApiServer options a test may set (the rest are fixed by the harness). */
+export type TestControlPlaneOptions = Pick<
+  ApiServerOptions,
+  'watchCacheCapacity' | 'bookmarkIntervalMs' | 'serviceClusterIpRange' | 'defaultNotReadyTolerationSeconds' | 'defaultUnreachableTolerationSeconds'
+>;
+
 /**
  * A kube-apiserver on a real three-member kvstore cluster, serving TLS on an OS-chosen port with
  * RBAC, a token file, client certificates and a service-account signing key; an admin kubeconfig (a system:masters client
@@ -48,7 +54,7 @@ export class TestControlPlane {
     private readonly agent: Agent,
   ) {}
 
-  static async start(options: { watchCacheCapacity?: number; bookmarkIntervalMs?: number } = {}): Promise<TestControlPlane> {
+  static async start(options: TestControlPlaneOptions = {}): Promise<TestControlPlane> {
     const dir = await makeTempDir('flotilla-apiserver-test-');
     let store: StoreCluster | undefined;
     let apiserver: ApiServer | undefined;
@@ -71,6 +77,9 @@ export class TestControlPlane {
         },
         watchCacheCapacity: options.watchCacheCapacity,
         bookmarkIntervalMs: options.bookmarkIntervalMs,
+        serviceClusterIpRange: options.serviceClusterIpRange,
+        defaultNotReadyTolerationSeconds: options.defaultNotReadyTolerationSeconds,
+        defaultUnreachableTolerationSeconds: options.defaultUnreachableTolerationSeconds,
         logger: createLogger(process.env.FLOTILLA_TEST_LOG === '1' ? 'debug' : 'error'),
       });
       const adminKubeconfig = join(dir.path, 'admin.kubeconfig');
