@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { KubeObject } from '../api/object.js';
-import { bearerToken, buildAuth, type AuthFlags, type ServiceAccountTokenIssuer, type ClientCertificateTlsOptions, type RbacObjects as RbacPolicyObjects } from './auth/index.js';
+import { ALL_RULES, bearerToken, buildAuth, type AuthFlags, type ServiceAccountTokenIssuer, type ClientCertificateTlsOptions, type RbacObjects as RbacPolicyObjects } from './auth/index.js';
 import type { Authenticator, Authorizer, UserInfo } from './auth/types.js';
 import type { RbacObjects } from './rbac-objects.js';
 
@@ -21,7 +21,7 @@ export interface AuthGate {
 /** Without authentication flags every request is the admin's and allowed (tests and local runs). */
 export const OPEN_GATE: AuthGate = {
   authenticator: { authenticate: async (_req: IncomingMessage) => ADMIN },
-  authorizer: { authorize: async () => ({ allowed: true, reason: '' }) },
+  authorizer: { authorize: async () => ({ allowed: true, reason: '' }), rulesFor: async () => ALL_RULES },
   tls: { requestCert: false, rejectUnauthorized: false },
   tokenIssuer: null,
 };

@@ -1,10 +1,14 @@
-import type { Authorizer, Decision, RequestAttributes } from './types.js';
-import { SystemNames } from './types.js';
+import type { Authorizer, Decision, RequestAttributes, SubjectRules, UserInfo } from './types.js';
+import { ALL_RULES, NO_RULES, SystemNames } from './types.js';
 
 /** Allows everything (--authorization-mode=AlwaysAllow, Kubernetes' default mode). */
 export class AlwaysAllowAuthorizer implements Authorizer {
   async authorize(): Promise<Decision> {
     return { allowed: true, reason: '' };
+  }
+
+  async rulesFor(): Promise<SubjectRules> {
+    return ALL_RULES;
   }
 }
 
@@ -12,6 +16,10 @@ export class AlwaysAllowAuthorizer implements Authorizer {
 export class AlwaysDenyAuthorizer implements Authorizer {
   async authorize(): Promise<Decision> {
     return { allowed: false, reason: 'Everything is forbidden.' };
+  }
+
+  async rulesFor(): Promise<SubjectRules> {
+    return NO_RULES;
   }
 }
 
@@ -25,6 +33,10 @@ export class PrivilegedGroupsAuthorizer implements Authorizer {
   async authorize(attrs: RequestAttributes): Promise<Decision> {
     const allowed = attrs.user.groups.some((group) => this.groups.includes(group));
     return { allowed, reason: '' };
+  }
+
+  async rulesFor(user: UserInfo): Promise<SubjectRules> {
+    return user.groups.some((group) => this.groups.includes(group)) ? ALL_RULES : NO_RULES;
   }
 }
 
@@ -43,5 +55,16 @@ export class UnionAuthorizer implements Authorizer {
       if (decision.reason !== '') reasons.push(decision.reason);
     }
     return { allowed: false, reason: reasons.join('\n') };
+  }
+
+  /** The rules of every authorizer together; incomplete if any is, with their errors joined. */
+  async rulesFor(user: UserInfo, namespace: string): Promise<SubjectRules> {
+    const all = await Promise.all(this.authorizers.map((a) => a.rulesFor(user, namespace)));
+    return {
+      resourceRules: all.flatMap((r) => r.resourceRules),
+      nonResourceRules: all.flatMap((r) => r.nonResourceRules),
+      incomplete: all.some((r) => r.incomplete),
+      evaluationError: all.map((r) => r.evaluationError).filter(Boolean).join(', '),
+    };
   }
 }

@@ -3,8 +3,8 @@
  * (client certificates, static tokens, service-account tokens, anonymous) and whether RBAC lets
  * them do what the request asks. See README.md for how the apiserver wires it in.
  */
-export type { Authenticator, Authorizer, Decision, RequestAttributes, UserInfo } from './types.js';
-export { SystemNames } from './types.js';
+export type { Authenticator, Authorizer, Decision, NonResourceRule, RequestAttributes, ResourceRule, SubjectRules, UserInfo } from './types.js';
+export { ALL_RULES, NO_RULES, SystemNames } from './types.js';
 export { AuthConfigError, AuthenticationError } from './errors.js';
 
 export { buildAuth, type Auth, type AuthEnvironment, type AuthFlags, type ClientCertificateTlsOptions } from './build-auth.js';
@@ -35,7 +35,7 @@ export {
 export { ClientCertificateAuthenticator, parseCertificateBundle } from './authn/client-certificate.js';
 
 export { AlwaysAllowAuthorizer, AlwaysDenyAuthorizer, PrivilegedGroupsAuthorizer, UnionAuthorizer } from './authorizers.js';
-export { evaluateRbac, RbacAuthorizer } from './rbac/authorizer.js';
+export { evaluateRbac, rbacRulesFor, RbacAuthorizer } from './rbac/authorizer.js';
 export { effectiveClusterRoleRules } from './rbac/rule-resolver.js';
 export { rbacObjectsFrom, type RbacObjectLists } from './rbac/static-objects.js';
 export { ruleAllows } from './rbac/rule-match.js';

@@ -40,10 +40,50 @@ export interface Decision {
   readonly reason: string;
 }
 
-/** Decides whether a request may proceed. A denial is "no opinion": a union asks the next one. */
+/** A grant on resources, as SelfSubjectRulesReview lists it (authorization.k8s.io/v1 ResourceRule). */
+export interface ResourceRule {
+  readonly verbs: readonly string[];
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly resourceNames?: readonly string[];
+}
+
+/** A grant on non-resource URLs (authorization.k8s.io/v1 NonResourceRule). */
+export interface NonResourceRule {
+  readonly verbs: readonly string[];
+  readonly nonResourceURLs: readonly string[];
+}
+
+/**
+ * What a user may do in a namespace, as far as an authorizer can say. incomplete is true when
+ * some rule could not be read (a binding to a missing role), and evaluationError says why.
+ */
+export interface SubjectRules {
+  readonly resourceRules: readonly ResourceRule[];
+  readonly nonResourceRules: readonly NonResourceRule[];
+  readonly incomplete: boolean;
+  readonly evaluationError: string;
+}
+
+/**
+ * Decides whether a request may proceed. A denial is "no opinion": a union asks the next one.
+ * rulesFor lists what the authorizer would allow the user in a namespace (`kubectl auth can-i --list`).
+ */
 export interface Authorizer {
   authorize(attrs: RequestAttributes): Promise<Decision>;
+  rulesFor(user: UserInfo, namespace: string): Promise<SubjectRules>;
 }
+
+/** Every verb on everything: the rules of an authorizer that allows all (AlwaysAllow, system:masters). */
+export const ALL_RULES: SubjectRules = {
+  resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+  nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+  incomplete: false,
+  evaluationError: '',
+};
+
+/** No rules at all. */
+export const NO_RULES: SubjectRules = { resourceRules: [], nonResourceRules: [], incomplete: false, evaluationError: '' };
 
 /** The well-known user and group names the apiserver's authentication gives out. */
 export const SystemNames = {

@@ -9,7 +9,8 @@ type Json = Record<string, any>;
 /**
  * The review resources, answered at once and never stored: SelfSubjectReview (`kubectl auth
  * whoami`) tells the caller who they are; SelfSubjectAccessReview (`kubectl auth can-i`) asks
- * the authorizer whether the caller may do what the review describes.
+ * the authorizer whether the caller may do what the review describes; SelfSubjectRulesReview
+ * (`kubectl auth can-i --list`) lists what the caller may do in spec.namespace.
  */
 export async function serveReview(req: IncomingMessage, res: ServerResponse, resource: ResourceInfo, verb: string, user: UserInfo, authorizer: Authorizer): Promise<number> {
   if (verb !== 'create') throw methodNotAllowed('the server does not allow this method on the requested resource');
@@ -21,6 +22,17 @@ export async function serveReview(req: IncomingMessage, res: ServerResponse, res
     return 201;
   }
   const spec = (body.spec ?? {}) as Json;
+  if (resource.kind === 'SelfSubjectRulesReview') {
+    const rules = await authorizer.rulesFor(user, String(spec.namespace ?? ''));
+    const status = {
+      resourceRules: rules.resourceRules,
+      nonResourceRules: rules.nonResourceRules,
+      incomplete: rules.incomplete,
+      ...(rules.evaluationError ? { evaluationError: rules.evaluationError } : {}),
+    };
+    writeJson(res, 201, { kind: resource.kind, apiVersion, metadata: { creationTimestamp: null }, spec, status });
+    return 201;
+  }
   const resourceAttributes = spec.resourceAttributes as Json | undefined;
   const nonResourceAttributes = spec.nonResourceAttributes as Json | undefined;
   if (!resourceAttributes === !nonResourceAttributes) {

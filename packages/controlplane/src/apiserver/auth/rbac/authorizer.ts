@@ -1,4 +1,4 @@
-import type { Authorizer, Decision, RequestAttributes } from '../types.js';
+import type { Authorizer, Decision, NonResourceRule, RequestAttributes, ResourceRule, SubjectRules, UserInfo } from '../types.js';
 import { ruleAllows } from './rule-match.js';
 import { visitRulesFor } from './rule-resolver.js';
 import type { RbacObjects } from './types.js';
@@ -30,11 +30,40 @@ export function evaluateRbac(attrs: RequestAttributes, objects: RbacObjects): De
   return { allowed: false, reason: errors.length === 0 ? '' : `RBAC: ${aggregateErrors(errors)}` };
 }
 
+/**
+ * Every rule bound to the user in `namespace` (cluster-wide bindings included), split into
+ * resource and non-resource rules as SelfSubjectRulesReview shows them. A binding to a missing
+ * role makes the answer incomplete and is named in evaluationError.
+ */
+export function rbacRulesFor(user: UserInfo, namespace: string, objects: RbacObjects): SubjectRules {
+  const resourceRules: ResourceRule[] = [];
+  const nonResourceRules: NonResourceRule[] = [];
+  const errors: string[] = [];
+  visitRulesFor(user, namespace, objects, (_source, rule, error) => {
+    if (error !== null) errors.push(error);
+    if (rule?.resources?.length) {
+      resourceRules.push({
+        verbs: rule.verbs,
+        apiGroups: rule.apiGroups ?? [],
+        resources: rule.resources,
+        ...(rule.resourceNames?.length ? { resourceNames: rule.resourceNames } : {}),
+      });
+    }
+    if (rule?.nonResourceURLs?.length) nonResourceRules.push({ verbs: rule.verbs, nonResourceURLs: rule.nonResourceURLs });
+    return true;
+  });
+  return { resourceRules, nonResourceRules, incomplete: errors.length > 0, evaluationError: errors.length ? aggregateErrors(errors) : '' };
+}
+
 /** The RBAC authorizer over the apiserver's current RBAC objects (--authorization-mode=RBAC). */
 export class RbacAuthorizer implements Authorizer {
   constructor(private readonly objects: RbacObjects) {}
 
   async authorize(attrs: RequestAttributes): Promise<Decision> {
     return evaluateRbac(attrs, this.objects);
+  }
+
+  async rulesFor(user: UserInfo, namespace: string): Promise<SubjectRules> {
+    return rbacRulesFor(user, namespace, this.objects);
   }
 }
