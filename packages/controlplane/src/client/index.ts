@@ -11,3 +11,6 @@ export { SharedInformerFactory, type InformerSelection } from './informer/shared
 export { ManualClock, realClock, type Clock, type TimerHandle } from './workqueue/clock.js';
 export { ExponentialBackoffRateLimiter, type RateLimiter } from './workqueue/rate-limiter.js';
 export { runWorkers, WorkQueue } from './workqueue/work-queue.js';
+export { LeaderElector, type LeaderElectionOptions } from './leader-election/leader-elector.js';
+export { microTime, nextLeaseSpec, type LeaseSpec } from './leader-election/lease-record.js';
+export { EventRecorder, type CoreEvent, type EventRecorderOptions, type EventType } from './events/event-recorder.js';

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import type { KubeObject } from '../../src/api/object.js';
+import { EventRecorder, ManualClock, Resources, RestClient, type CoreEvent } from '../../src/client/index.js';
+import { TestControlPlane } from '../support/control-plane.js';
+
+describe('event recorder against a kube-apiserver', function () {
+  let cp: TestControlPlane;
+  let client: RestClient;
+
+  before(async () => {
+    cp = await TestControlPlane.start();
+    client = await RestClient.fromKubeconfig(cp.adminKubeconfig);
+  });
+  after(async () => {
+    await client?.close();
+    await cp?.stop();
+  });
+
+  it('writes an Event about an object and aggregates repeats into count and lastTimestamp', async () => {
+    const pod = await client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ev-pod', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    const clock = new ManualClock(Date.parse('2026-03-01T10:00:00Z'));
+    const recorder = new EventRecorder(client, { component: 'default-scheduler', clock });
+    recorder.event(pod, 'Warning', 'FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.');
+    clock.advance(5000);
+    recorder.event(pod, 'Warning', 'FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.');
+    clock.advance(5000);
+    recorder.event(pod, 'Warning', 'FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.');
+    recorder.event(pod, 'Normal', 'Scheduled', 'Successfully assigned default/ev-pod to node-1');
+    await recorder.flush();
+    const events = (await client.list<CoreEvent>(Resources.events, { namespace: 'default', fieldSelector: 'involvedObject.name=ev-pod' })).items;
+    const byReason = new Map(events.map((e) => [e.reason, e]));
+    assert.equal(events.length, 2);
+    const failed = byReason.get('FailedScheduling')!;
+    assert.equal(failed.count, 3);
+    assert.equal(failed.type, 'Warning');
+    assert.equal(failed.firstTimestamp, '2026-03-01T10:00:00Z');
+    assert.equal(failed.lastTimestamp, '2026-03-01T10:00:10Z');
+    assert.deepEqual(failed.source, { component: 'default-scheduler' });
+    assert.deepEqual(
+      { kind: failed.involvedObject.kind, name: failed.involvedObject.name, namespace: failed.involvedObject.namespace, uid: failed.involvedObject.uid },
+      { kind: 'Pod', name: 'ev-pod', namespace: 'default', uid: (pod as KubeObject).metadata.uid },
+    );
+    assert.equal(byReason.get('Scheduled')!.message, 'Successfully assigned default/ev-pod to node-1');
+    assert.equal(byReason.get('Scheduled')!.count, 1);
+  });
+});
