@@ -13,7 +13,22 @@ export async function ensureObject(registry: ResourceRegistry, namespace: string
   try {
     await registry.create(namespace, obj, CONTEXT);
   } catch (err) {
-    if (!(err instanceof StatusError && err.code === 409)) throw err;
+    if (!(err instanceof StatusError)) throw err;
+    if (err.code === 409) return;
+    // Apiservers starting together race for the `kubernetes` service: the loser's create is
+    // refused for its cluster IP (422) rather than its name, though the service now exists.
+    if (err.code === 422 && (await exists(registry, namespace, obj.metadata.name!))) return;
+    throw err;
+  }
+}
+
+async function exists(registry: ResourceRegistry, namespace: string, name: string): Promise<boolean> {
+  try {
+    await registry.get(namespace, name);
+    return true;
+  } catch (err) {
+    if (err instanceof StatusError && err.code === 404) return false;
+    throw err;
   }
 }
 
