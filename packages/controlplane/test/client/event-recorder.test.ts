@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/api/object.js';
-import { EventRecorder, ManualClock, Resources, RestClient, type CoreEvent } from '../../src/client/index.js';
-import { TestControlPlane } from '../support/control-plane.js';
+import { EventRecorder, ManualClock, Resources, type CoreEvent } from '../../src/client/index.js';
+import { withControlPlane } from './with-control-plane.js';
 
 describe('event recorder against a kube-apiserver', function () {
-  let cp: TestControlPlane;
-  let client: RestClient;
-
-  before(async () => {
-    cp = await TestControlPlane.start();
-    client = await RestClient.fromKubeconfig(cp.adminKubeconfig);
-  });
-  after(async () => {
-    await client?.close();
-    await cp?.stop();
-  });
+  const ctx = withControlPlane();
 
   it('writes an Event about an object and aggregates repeats into count and lastTimestamp', async () => {
-    const pod = await client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ev-pod', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    const pod = await ctx.client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ev-pod', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     const clock = new ManualClock(Date.parse('2026-03-01T10:00:00Z'));
-    const recorder = new EventRecorder(client, { component: 'default-scheduler', clock });
+    const recorder = new EventRecorder(ctx.client, { component: 'default-scheduler', clock });
     recorder.event(pod, 'Warning', 'FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.');
     clock.advance(5000);
     recorder.event(pod, 'Warning', 'FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.');
@@ -27,7 +17,7 @@ describe('event recorder against a kube-apiserver', function () {
     recorder.event(pod, 'Warning', 'FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.');
     recorder.event(pod, 'Normal', 'Scheduled', 'Successfully assigned default/ev-pod to node-1');
     await recorder.flush();
-    const events = (await client.list<CoreEvent>(Resources.events, { namespace: 'default', fieldSelector: 'involvedObject.name=ev-pod' })).items;
+    const events = (await ctx.client.list<CoreEvent>(Resources.events, { namespace: 'default', fieldSelector: 'involvedObject.name=ev-pod' })).items;
     const byReason = new Map(events.map((e) => [e.reason, e]));
     assert.equal(events.length, 2);
     const failed = byReason.get('FailedScheduling')!;

@@ -2,51 +2,42 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/api/object.js';
 import { createLogger } from '../../src/apiserver/log.js';
 import { Informer, isAlreadyExists, isConflict, isNotFound, loadKubeconfig, Resources, RestClient, SharedInformerFactory } from '../../src/client/index.js';
-import { eventually, TestControlPlane } from '../support/control-plane.js';
+import { eventually } from '../support/control-plane.js';
+import { withControlPlane } from './with-control-plane.js';
 import { CuttableProxy } from './cuttable-proxy.js';
 
 const configMap = (name: string, data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
 
 describe('client: REST client and informer against a kube-apiserver', function () {
-  let cp: TestControlPlane;
-  let client: RestClient;
-
-  before(async () => {
-    cp = await TestControlPlane.start({ watchCacheCapacity: 10, bookmarkIntervalMs: 200 });
-    client = await RestClient.fromKubeconfig(cp.adminKubeconfig, { userAgent: 'client-test' });
-  });
-  after(async () => {
-    await client?.close();
-    await cp?.stop();
-  });
+  const ctx = withControlPlane({ watchCacheCapacity: 10, bookmarkIntervalMs: 200 });
 
   it('creates, reads, patches, updates and deletes with typed errors', async () => {
-    const created = await client.create(Resources.configmaps, configMap('crud', { a: '1' }));
+    const created = await ctx.client.create(Resources.configmaps, configMap('crud', { a: '1' }));
     assert.ok(created.metadata.resourceVersion);
-    await assert.rejects(client.create(Resources.configmaps, configMap('crud', {})), (err) => isAlreadyExists(err));
-    const patched = await client.patch(Resources.configmaps, 'crud', { data: { b: '2' } }, 'merge', { namespace: 'default' });
+    await assert.rejects(ctx.client.create(Resources.configmaps, configMap('crud', {})), (err) => isAlreadyExists(err));
+    const patched = await ctx.client.patch(Resources.configmaps, 'crud', { data: { b: '2' } }, 'merge', { namespace: 'default' });
     assert.deepEqual(patched.data, { a: '1', b: '2' });
-    const jsonPatched = await client.patch(Resources.configmaps, 'crud', [{ op: 'remove', path: '/data/a' }], 'json', { namespace: 'default' });
+    const jsonPatched = await ctx.client.patch(Resources.configmaps, 'crud', [{ op: 'remove', path: '/data/a' }], 'json', { namespace: 'default' });
     assert.deepEqual(jsonPatched.data, { b: '2' });
-    await assert.rejects(client.update(Resources.configmaps, { ...created, data: { stale: 'x' } }), (err) => isConflict(err));
-    const list = await client.list(Resources.configmaps, { namespace: 'default', fieldSelector: 'metadata.name=crud' });
+    await assert.rejects(ctx.client.update(Resources.configmaps, { ...created, data: { stale: 'x' } }), (err) => isConflict(err));
+    const list = await ctx.client.list(Resources.configmaps, { namespace: 'default', fieldSelector: 'metadata.name=crud' });
     assert.deepEqual(list.items.map((i) => i.metadata.name), ['crud']);
-    await client.delete(Resources.configmaps, 'crud', { namespace: 'default', preconditions: { uid: created.metadata.uid } });
-    await assert.rejects(client.get(Resources.configmaps, 'crud', { namespace: 'default' }), (err) => isNotFound(err) && (err as Error).message === 'configmaps "crud" not found');
+    await ctx.client.delete(Resources.configmaps, 'crud', { namespace: 'default', preconditions: { uid: created.metadata.uid } });
+    await assert.rejects(ctx.client.get(Resources.configmaps, 'crud', { namespace: 'default' }), (err) => isNotFound(err) && (err as Error).message === 'configmaps "crud" not found');
   });
 
   it('binds a pod through the binding subresource, once', async () => {
-    await client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bind-me', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    await ctx.client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bind-me', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me', namespace: 'default' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-x' } };
-    await client.createSubresource(Resources.pods, 'bind-me', 'binding', binding, { namespace: 'default' });
-    const pod = await client.get(Resources.pods, 'bind-me', { namespace: 'default' });
+    await ctx.client.createSubresource(Resources.pods, 'bind-me', 'binding', binding, { namespace: 'default' });
+    const pod = await ctx.client.get(Resources.pods, 'bind-me', { namespace: 'default' });
     assert.equal((pod.spec as { nodeName?: string }).nodeName, 'node-x');
-    await assert.rejects(client.createSubresource(Resources.pods, 'bind-me', 'binding', binding, { namespace: 'default' }), (err) => isConflict(err));
-    await client.delete(Resources.pods, 'bind-me', { namespace: 'default', gracePeriodSeconds: 0 });
+    await assert.rejects(ctx.client.createSubresource(Resources.pods, 'bind-me', 'binding', binding, { namespace: 'default' }), (err) => isConflict(err));
+    await ctx.client.delete(Resources.pods, 'bind-me', { namespace: 'default', gracePeriodSeconds: 0 });
   });
 
   it('an informer sees adds, updates and deletes, with a custom index', async () => {
-    const factory = new SharedInformerFactory(client);
+    const factory = new SharedInformerFactory(ctx.client);
     const informer = factory.informerFor(Resources.configmaps, { namespace: 'default' });
     assert.equal(factory.informerFor(Resources.configmaps, { namespace: 'default' }), informer, 'one informer per resource and selection');
     informer.addIndexers({ team: (o) => [String((o.data as Record<string, string> | undefined)?.team ?? '')] });
@@ -60,10 +51,10 @@ describe('client: REST client and informer against a kube-apiserver', function (
     try {
       await factory.waitForSync(30_000);
       assert.ok(informer.hasSynced());
-      await client.create(Resources.configmaps, configMap('one', { team: 'red' }));
-      await client.create(Resources.configmaps, configMap('two', { team: 'blue' }));
-      await client.patch(Resources.configmaps, 'one', { data: { team: 'blue' } }, 'merge', { namespace: 'default' });
-      await client.delete(Resources.configmaps, 'two', { namespace: 'default' });
+      await ctx.client.create(Resources.configmaps, configMap('one', { team: 'red' }));
+      await ctx.client.create(Resources.configmaps, configMap('two', { team: 'blue' }));
+      await ctx.client.patch(Resources.configmaps, 'one', { data: { team: 'blue' } }, 'merge', { namespace: 'default' });
+      await ctx.client.delete(Resources.configmaps, 'two', { namespace: 'default' });
       await eventually(() => (seen.includes('delete two') ? true : undefined), 20_000, 'the delete event');
       assert.deepEqual(seen.filter((s) => / (one|two)$/.test(s)), ['add one', 'add two', 'update one', 'delete two']);
       assert.deepEqual(informer.store.byIndex('team', 'blue').map((o) => o.metadata.name), ['one']);
@@ -71,14 +62,14 @@ describe('client: REST client and informer against a kube-apiserver', function (
       assert.equal(informer.store.getByName('default', 'two'), undefined);
     } finally {
       await factory.stop();
-      await client.delete(Resources.configmaps, 'one', { namespace: 'default' }).catch(() => undefined);
+      await ctx.client.delete(Resources.configmaps, 'one', { namespace: 'default' }).catch(() => undefined);
     }
   });
 
   it('an informer cut off from the apiserver re-watches, relists on 410, and reports what vanished meanwhile', async () => {
-    const url = new URL(cp.url);
+    const url = new URL(ctx.cp.url);
     const proxy = await CuttableProxy.start(url.hostname, Number(url.port));
-    const config = await loadKubeconfig(cp.adminKubeconfig);
+    const config = await loadKubeconfig(ctx.cp.adminKubeconfig);
     const viaProxy = new RestClient({ ...config, server: `https://127.0.0.1:${proxy.port}` });
     const logged: string[] = [];
     const logger = createLogger('debug', 'informer-test', (line) => void logged.push(JSON.parse(line).msg));
@@ -87,8 +78,8 @@ describe('client: REST client and informer against a kube-apiserver', function (
     informer.addEventHandler({ onDelete: (o) => deleted.push(o.metadata.name!) });
     const labelled = (name: string, v: string): KubeObject => ({ ...configMap(name, { v }), metadata: { name, namespace: 'default', labels: { relist: 'yes' } } });
     try {
-      await client.create(Resources.configmaps, labelled('kept', '0'));
-      await client.create(Resources.configmaps, labelled('doomed', '0'));
+      await ctx.client.create(Resources.configmaps, labelled('kept', '0'));
+      await ctx.client.create(Resources.configmaps, labelled('doomed', '0'));
       informer.start();
       await informer.waitForSync(30_000);
       assert.deepEqual(informer.store.keys().sort(), ['default/doomed', 'default/kept']);
@@ -96,14 +87,14 @@ describe('client: REST client and informer against a kube-apiserver', function (
       // A short drop: the informer resumes the watch from its last resourceVersion.
       proxy.cutAll();
       proxy.restore();
-      await client.patch(Resources.configmaps, 'kept', { data: { v: '1' } }, 'merge', { namespace: 'default' });
+      await ctx.client.patch(Resources.configmaps, 'kept', { data: { v: '1' } }, 'merge', { namespace: 'default' });
       await eventually(() => ((informer.store.getByName('default', 'kept')?.data as Record<string, string>).v === '1' ? true : undefined), 20_000, 'the update after a drop');
 
       // A long cut: more changes than the watch cache holds, so the old resourceVersion is gone.
       proxy.cutAll();
-      await client.delete(Resources.configmaps, 'doomed', { namespace: 'default' });
-      for (let i = 0; i < 25; i++) await client.patch(Resources.configmaps, 'kept', { data: { v: `n${i}` } }, 'merge', { namespace: 'default' });
-      await client.create(Resources.configmaps, labelled('newcomer', '0'));
+      await ctx.client.delete(Resources.configmaps, 'doomed', { namespace: 'default' });
+      for (let i = 0; i < 25; i++) await ctx.client.patch(Resources.configmaps, 'kept', { data: { v: `n${i}` } }, 'merge', { namespace: 'default' });
+      await ctx.client.create(Resources.configmaps, labelled('newcomer', '0'));
       proxy.restore();
       await eventually(() => (informer.store.getByName('default', 'newcomer') ? true : undefined), 30_000, 'the relist');
       assert.deepEqual(informer.store.keys().sort(), ['default/kept', 'default/newcomer']);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/api/object.js';
 import { LeaderElector, loadKubeconfig, microTime, nextLeaseSpec, Resources, RestClient, type LeaseSpec } from '../../src/client/index.js';
-import { eventually, TestControlPlane } from '../support/control-plane.js';
+import { eventually } from '../support/control-plane.js';
+import { withControlPlane } from './with-control-plane.js';
 import { CuttableProxy } from './cuttable-proxy.js';
 
 describe('leader election: the lease decision', () => {
@@ -30,19 +31,9 @@ describe('leader election: the lease decision', () => {
 });
 
 describe('leader election against a kube-apiserver', function () {
-  let cp: TestControlPlane;
-  let client: RestClient;
+  const ctx = withControlPlane();
 
-  before(async () => {
-    cp = await TestControlPlane.start();
-    client = await RestClient.fromKubeconfig(cp.adminKubeconfig);
-  });
-  after(async () => {
-    await client?.close();
-    await cp?.stop();
-  });
-
-  const lease = async (name: string) => (await client.get<KubeObject & { spec: LeaseSpec }>(Resources.leases, name, { namespace: 'kube-system' })).spec;
+  const lease = async (name: string) => (await ctx.client.get<KubeObject & { spec: LeaseSpec }>(Resources.leases, name, { namespace: 'kube-system' })).spec;
 
   /** An elector running in the background, with its leadership history. */
   function candidate(name: string, identity: string, c: RestClient, timings: { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number }) {
@@ -64,8 +55,8 @@ describe('leader election against a kube-apiserver', function () {
   it('one of two candidates leads; when it stops it releases the lease and the other takes over before the lease would expire', async () => {
     // A 30 s lease: the standby leading within the 10 s wait below proves the release, not expiry.
     const timings = { leaseDurationMs: 30_000, renewDeadlineMs: 20_000, retryPeriodMs: 200 };
-    const a = candidate('release-test', 'a', client, timings);
-    const b = candidate('release-test', 'b', client, timings);
+    const a = candidate('release-test', 'a', ctx.client, timings);
+    const b = candidate('release-test', 'b', ctx.client, timings);
     try {
       const first = await eventually(() => (a.elector.isLeader ? a : b.elector.isLeader ? b : undefined), 10_000, 'a leader');
       const second = first === a ? b : a;
@@ -88,13 +79,13 @@ describe('leader election against a kube-apiserver', function () {
   });
 
   it('a leader that cannot renew within the renew deadline stops leading, and the standby takes over after the lease expires', async () => {
-    const url = new URL(cp.url);
+    const url = new URL(ctx.cp.url);
     const proxy = await CuttableProxy.start(url.hostname, Number(url.port));
-    const cutClient = new RestClient({ ...(await loadKubeconfig(cp.adminKubeconfig)), server: `https://127.0.0.1:${proxy.port}`, requestTimeoutMs: 1000 });
+    const cutClient = new RestClient({ ...(await loadKubeconfig(ctx.cp.adminKubeconfig)), server: `https://127.0.0.1:${proxy.port}`, requestTimeoutMs: 1000 });
     const timings = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 200 };
     const a = candidate('deadline-test', 'a', cutClient, timings);
     await eventually(() => (a.elector.isLeader ? true : undefined), 10_000, 'a to lead');
-    const b = candidate('deadline-test', 'b', client, timings);
+    const b = candidate('deadline-test', 'b', ctx.client, timings);
     try {
       proxy.cutAll();
       await a.done;
