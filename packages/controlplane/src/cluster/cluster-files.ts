@@ -7,6 +7,8 @@ import type { ProcessState } from './supervisor.js';
 /** What a running `flotilla up` publishes for `status`, `kill` and `down` (state.json). */
 export interface RunningState {
   readonly supervisorPid: number;
+  /** The launcher's control endpoint (POST /kill). */
+  readonly controlUrl: string;
   readonly frontDoorUrl: string;
   readonly adminKubeconfig: string;
   readonly processes: readonly ProcessState[];

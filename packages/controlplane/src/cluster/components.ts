@@ -31,6 +31,27 @@ export interface ComponentFiles {
 export interface LaunchOptions {
   readonly runtime: 'process' | 'hollow';
   readonly logLevel: string;
+  /** How long a node may miss heartbeats before it is NotReady (Kubernetes: 40 s); kubelets heartbeat at a quarter of it. */
+  readonly nodeGracePeriodSeconds?: number;
+  /** How long pods stay on a NotReady or unreachable node before they are evicted (Kubernetes: 300 s). */
+  readonly evictionTimeoutSeconds?: number;
+}
+
+/** The flags that carry LaunchOptions' node timing to each component (none when the defaults stand). */
+function nodeTimingFlags(component: 'kube-apiserver' | 'kube-controller-manager' | 'kubelet', o: LaunchOptions): string[] {
+  const grace = o.nodeGracePeriodSeconds;
+  const eviction = o.evictionTimeoutSeconds;
+  switch (component) {
+    case 'kube-apiserver':
+      return eviction === undefined ? [] : [`--default-not-ready-toleration-seconds=${eviction}`, `--default-unreachable-toleration-seconds=${eviction}`];
+    case 'kube-controller-manager':
+      return grace === undefined ? [] : [`--node-monitor-grace-period=${grace}s`, `--node-monitor-period=${Math.max(1, Math.min(5, Math.floor(grace / 4)))}s`];
+    case 'kubelet': {
+      if (grace === undefined) return [];
+      const every = Math.max(1, Math.min(10, Math.floor(grace / 4)));
+      return [`--node-lease-renew-interval=${every}s`, `--node-status-update-frequency=${every}s`];
+    }
+  }
 }
 
 /** The store member of a master, as etcd is started on a kubeadm master. */
@@ -75,6 +96,7 @@ function apiserver(layout: ClusterLayout, m: MasterPlan, files: ClusterFiles, c:
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-cluster-ip-range=${layout.serviceClusterIpRange}`,
       `--log-level=${options.logLevel}`,
+      ...nodeTimingFlags('kube-apiserver', options),
     ],
   };
 }
@@ -85,7 +107,14 @@ function leaderElected(component: 'kube-scheduler' | 'kube-controller-manager', 
     component,
     script: component === 'kube-scheduler' ? Binaries.scheduler : Binaries.controllerManager,
     logFile: files.logFile(m.name, component),
-    args: [`--kubeconfig=${kubeconfig}`, '--bind-address=127.0.0.1', `--port=${port}`, '--leader-elect=true', `--log-level=${options.logLevel}`],
+    args: [
+      `--kubeconfig=${kubeconfig}`,
+      '--bind-address=127.0.0.1',
+      `--port=${port}`,
+      '--leader-elect=true',
+      `--log-level=${options.logLevel}`,
+      ...(component === 'kube-controller-manager' ? nodeTimingFlags(component, options) : []),
+    ],
   };
 }
 
@@ -107,6 +136,7 @@ function workerProcesses(w: WorkerPlan, files: ClusterFiles, c: ComponentFiles, 
         `--root-dir=${files.kubeletRootDir(w.name)}`,
         `--pod-cidr=${w.podCidr}`,
         `--log-level=${options.logLevel}`,
+        ...nodeTimingFlags('kubelet', options),
       ],
     },
     {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { request } from 'undici';
 import { ClusterFiles, isAlive } from './cluster-files.js';
-import { chooseVictims } from './kill.js';
 import { ClusterPki } from './pki.js';
 import { Probe, waitFor } from './probe.js';
 import { clusterStatus, formatStatus, formatTable } from './status.js';
@@ -14,7 +14,7 @@ Usage:
   flotilla up [--masters 3] [--workers 2] [--runtime process|hollow] [--ports familiar|auto]
   flotilla status
   flotilla kubeconfig [--path]
-  flotilla kill <master-N | worker-N | master-N/<component> | kvstore | kube-scheduler | kube-controller-manager>
+  flotilla kill <master-N | worker-N | master-N/<component> | kvstore | kube-scheduler | kube-controller-manager> [--down-for SECONDS]
   flotilla down
 
 Every command takes --data-dir DIR (default ./.flotilla, or $FLOTILLA_HOME).
@@ -22,8 +22,11 @@ up:   starts (or resumes) the cluster and stays in the foreground; Ctrl-C stops 
       --log-level debug|info|warn|error (components' logs go to DIR/logs)
       --restart-delay SECONDS   how soon a process that died is started again (default 3)
       --ready-timeout SECONDS   how long to wait for every node to be Ready (default 120)
-kill: kill -9; the launcher starts the process again after the restart delay. A bare component
-      name kills its leader (the store leader, the active scheduler or controller-manager).
+      --node-grace-period SECONDS  missed heartbeats before a node is NotReady (default 40)
+      --eviction-timeout SECONDS   before the pods of a NotReady node are evicted (default 300)
+kill: kill -9; the launcher starts the processes again after --down-for seconds (default: the
+      restart delay). A bare component name kills its leader (the store leader, the active
+      scheduler or controller-manager).
 `;
 
 const say = (line: string) => process.stdout.write(line + '\n');
@@ -49,6 +52,8 @@ async function runUp(files: ClusterFiles, values: Record<string, string | boolea
     logLevel: (values['log-level'] as string | undefined) ?? 'info',
     restartDelayMs: int('restart-delay', 3) * 1000,
     readyTimeoutMs: int('ready-timeout', 120) * 1000,
+    nodeGracePeriodSeconds: values['node-grace-period'] === undefined ? undefined : int('node-grace-period', 40),
+    evictionTimeoutSeconds: values['eviction-timeout'] === undefined ? undefined : int('eviction-timeout', 300),
     say,
   });
   const probe = await Probe.forCluster(cluster.pki);
@@ -106,21 +111,16 @@ async function runDown(files: ClusterFiles): Promise<number> {
   return 0;
 }
 
-async function runKill(files: ClusterFiles, target: string | undefined): Promise<number> {
+async function runKill(files: ClusterFiles, target: string | undefined, downFor: string | undefined): Promise<number> {
   if (!target) throw new UsageError('kill needs a target');
+  const downForSeconds = downFor === undefined ? undefined : Number(downFor);
+  if (downForSeconds !== undefined && !(downForSeconds >= 0)) throw new UsageError(`invalid value "${downFor}" for --down-for`);
   const state = await files.readState();
-  const layout = await files.readLayout();
-  if (!state || !layout) throw new UsageError(`no cluster is running from ${files.root}`);
-  const probe = await Probe.forCluster(await ClusterPki.ensure(files.root, '127.96.0.1'));
-  try {
-    const victims = await chooseVictims(target, await clusterStatus(probe, state, layout));
-    for (const v of victims) {
-      process.kill(Number(v.pid), 'SIGKILL');
-      say(`killed ${v.host}/${v.component} (pid ${v.pid}${v.role ? `, ${v.role}` : ''})`);
-    }
-  } finally {
-    await probe.close();
-  }
+  if (!state) throw new UsageError(`no cluster is running from ${files.root}`);
+  const res = await request(`${state.controlUrl}/kill`, { method: 'POST', body: JSON.stringify({ target, downForSeconds }) });
+  const answer = (await res.body.json()) as { error?: string; killed?: { host: string; component: string; pid: number; role: string }[] };
+  if (answer.error) throw new Error(answer.error);
+  for (const v of answer.killed ?? []) say(`killed ${v.host}/${v.component} (pid ${v.pid}${v.role ? `, ${v.role}` : ''})`);
   return 0;
 }
 
@@ -130,21 +130,24 @@ async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'data-dir': { type: 'string' },
-      masters: { type: 'string' },
-      workers: { type: 'string' },
-      runtime: { type: 'string' },
-      ports: { type: 'string' },
-      'log-level': { type: 'string' },
-      'restart-delay': { type: 'string' },
-      'ready-timeout': { type: 'string' },
-      path: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        masters: { type: 'string' },
+        workers: { type: 'string' },
+        runtime: { type: 'string' },
+        ports: { type: 'string' },
+        'log-level': { type: 'string' },
+        'restart-delay': { type: 'string' },
+        'ready-timeout': { type: 'string' },
+        path: { type: 'boolean' },
+        'down-for': { type: 'string' },
+        'node-grace-period': { type: 'string' },
+        'eviction-timeout': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -163,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
     case 'down':
       return runDown(files);
     case 'kill':
-      return runKill(files, rest[0]);
+      return runKill(files, rest[0], values['down-for'] as string | undefined);
     case 'kubeconfig':
       if (values.path) say(files.adminKubeconfig);
       else process.stdout.write(await readFile(files.adminKubeconfig, 'utf8'));

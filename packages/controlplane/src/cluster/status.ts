@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { RunningState } from './cluster-files.js';
 import type { ClusterLayout } from './layout.js';
 import type { Probe } from './probe.js';
@@ -12,6 +13,8 @@ export interface ComponentRow {
   readonly health: string;
   /** leader / follower for the store; leader / standby for leader-elected components. */
   readonly role: string;
+  /** Resident memory in bytes (0 when not running or not known). */
+  readonly rssBytes: number;
 }
 
 export interface NodeRow {
@@ -32,6 +35,17 @@ function healthPath(component: string): string {
   return '/healthz';
 }
 
+/** A process's resident set size from /proc (Linux); 0 elsewhere or when it is gone. */
+export function residentBytes(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+    return pages * 4096;
+  } catch {
+    return 0;
+  }
+}
+
 /** etcd_server_is_leader / leader_election_master_status in a /metrics text. */
 export function roleFromMetrics(component: string, metrics: string): string {
   if (component === 'kvstore') {
@@ -44,7 +58,7 @@ export function roleFromMetrics(component: string, metrics: string): string {
 
 async function componentRow(probe: Probe, p: ProcessState, layout: ClusterLayout): Promise<ComponentRow> {
   const url = p.component === 'kvstore' ? layout.masters.find((m) => m.name === p.host)?.storeClientUrl ?? '' : p.url ?? '';
-  const base = { host: p.host, component: p.component, pid: p.running ? String(p.pid) : '-', restarts: p.restarts, url };
+  const base = { host: p.host, component: p.component, pid: p.running ? String(p.pid) : '-', restarts: p.restarts, url, rssBytes: p.running ? residentBytes(p.pid) : 0 };
   if (!p.running || !url) return { ...base, health: p.running ? 'starting' : 'down', role: '' };
   const [health, metrics] = await Promise.all([probe.get(url + healthPath(p.component)), probe.get(url + '/metrics')]);
   return {
@@ -87,10 +101,12 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 }
 
 export function formatStatus(status: ClusterStatus): string {
+  const mib = (bytes: number) => (bytes ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : '');
   const components = formatTable(
-    ['HOST', 'COMPONENT', 'PID', 'RESTARTS', 'HEALTH', 'ROLE', 'URL'],
-    status.components.map((c) => [c.host, c.component, c.pid, String(c.restarts), c.health, c.role, c.url]),
+    ['HOST', 'COMPONENT', 'PID', 'RESTARTS', 'HEALTH', 'ROLE', 'MEMORY', 'URL'],
+    status.components.map((c) => [c.host, c.component, c.pid, String(c.restarts), c.health, c.role, mib(c.rssBytes), c.url]),
   );
+  const total = status.components.reduce((sum, c) => sum + c.rssBytes, 0);
   const nodes = status.nodes.length ? formatTable(['NODE', 'STATUS', 'RUNNING PODS'], status.nodes.map((n) => [n.name, n.ready, String(n.pods)])) : 'no nodes registered\n';
-  return `${components}\n${nodes}`;
+  return `${components}resident memory of the cluster's processes: ${mib(total)}\n\n${nodes}`;
 }

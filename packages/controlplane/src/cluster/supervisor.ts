@@ -50,6 +50,8 @@ export class ManagedProcess {
   private restartTimer: NodeJS.Timeout | undefined;
   private delayMs: number;
   private urlWaiters: ((url: string) => void)[] = [];
+  /** Set by killHard: how long the next restart waits instead of the usual delay. */
+  private downForMs: number | undefined;
 
   constructor(
     readonly spec: ProcessSpec,
@@ -98,7 +100,8 @@ export class ManagedProcess {
       if (this.stopping) return;
       // A process that ran for a while earns the short delay back; one that keeps dying waits longer.
       this.delayMs = Date.now() - startedAt > StableAfterMs ? this.options.restartDelayMs : Math.min(this.delayMs * 2, MaxRestartDelayMs);
-      const delay = this.restarts === 0 ? this.options.restartDelayMs : this.delayMs;
+      const delay = this.downForMs ?? (this.restarts === 0 ? this.options.restartDelayMs : this.delayMs);
+      this.downForMs = undefined;
       this.options.report(`${this.name} exited (${signal ?? `code ${code}`}); starting it again in ${(delay / 1000).toFixed(1)} s`);
       this.restartTimer = setTimeout(() => {
         this.restarts++;
@@ -119,6 +122,15 @@ export class ManagedProcess {
         resolve(url);
       });
     });
+  }
+
+  /** kill -9, as a crashed machine; the process is started again after `downForMs` (default: the restart delay). */
+  killHard(downForMs?: number): number | undefined {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return undefined;
+    this.downForMs = downForMs;
+    child.kill('SIGKILL');
+    return child.pid;
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the child is gone. */

@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { ClusterFiles } from './cluster-files.js';
+import { ClusterFiles, type RunningState } from './cluster-files.js';
+import { ControlServer, type ClusterControl } from './control-server.js';
+import { chooseVictims } from './kill.js';
 import { clusterProcesses, type ComponentFiles, type LaunchOptions } from './components.js';
 import { FrontDoor } from './front-door.js';
 import { familiarLayout, freePortLayout, portsOf, type ClusterLayout } from './layout.js';
 import { ClusterPki, Identities } from './pki.js';
 import { Probe, waitFor } from './probe.js';
 import { prometheusConfig } from './prometheus-config.js';
+import { clusterStatus } from './status.js';
 import { ManagedProcess, type ProcessSpec } from './supervisor.js';
 
 export interface UpOptions extends LaunchOptions {
@@ -23,25 +26,42 @@ export interface UpOptions extends LaunchOptions {
 }
 
 /** A cluster `up` started: its processes (kept running), the front door, and how to stop them. */
-export class RunningCluster {
+export class RunningCluster implements ClusterControl {
   private stopped: Promise<void> | undefined;
+  control: ControlServer | undefined;
 
   constructor(
     readonly layout: ClusterLayout,
     readonly files: ClusterFiles,
     readonly pki: ClusterPki,
     readonly frontDoor: FrontDoor,
+    readonly probe: Probe,
     /** In start order; stopped in reverse. */
-    readonly processes: readonly ManagedProcess[],
+    readonly processes: ManagedProcess[],
   ) {}
 
-  async publishState(): Promise<void> {
-    await this.files.writeState({
+  snapshot(): RunningState {
+    return {
       supervisorPid: process.pid,
+      controlUrl: this.control?.url ?? '',
       frontDoorUrl: this.frontDoor.url,
       adminKubeconfig: this.files.adminKubeconfig,
       processes: this.processes.map((p) => p.state()),
-    });
+    };
+  }
+
+  async publishState(): Promise<void> {
+    if (!this.stopped) await this.files.writeState(this.snapshot());
+  }
+
+  async kill(target: string, downForMs: number | undefined): Promise<{ host: string; component: string; pid: number; role: string }[]> {
+    const victims = chooseVictims(target, await clusterStatus(this.probe, this.snapshot(), this.layout));
+    const killed = [];
+    for (const v of victims) {
+      const pid = this.processes.find((p) => p.spec.host === v.host && p.spec.component === v.component)?.killHard(downForMs);
+      if (pid !== undefined) killed.push({ host: v.host, component: v.component, pid, role: v.role });
+    }
+    return killed;
   }
 
   /** Workers first, then controllers, apiservers, the front door, and the store last. */
@@ -53,6 +73,8 @@ export class RunningCluster {
       await Promise.all(byStage(['kube-apiserver']).map((p) => p.stop()));
       await this.frontDoor.close();
       await Promise.all(byStage(['kvstore']).map((p) => p.stop()));
+      await this.control?.close();
+      await this.probe.close();
       await this.files.removeState();
     })();
     return this.stopped;
@@ -146,8 +168,9 @@ export async function up(options: UpOptions): Promise<RunningCluster> {
       return p;
     });
   const frontDoor = await FrontDoor.listen(layout.frontDoorPort, layout.masters.map((m) => m.apiserverPort));
-  cluster = new RunningCluster(layout, files, pki, frontDoor, processes);
   const probe = await Probe.forCluster(pki);
+  cluster = new RunningCluster(layout, files, pki, frontDoor, probe, processes);
+  cluster.control = await ControlServer.start(cluster);
   try {
     launch(specs.store);
     say(`store: ${layout.masters.map((m) => m.storeClientUrl).join(', ')}`);
@@ -171,8 +194,6 @@ export async function up(options: UpOptions): Promise<RunningCluster> {
   } catch (err) {
     await cluster.stop();
     throw err;
-  } finally {
-    await probe.close();
   }
 }
 
