@@ -1,4 +1,7 @@
-import { isLogLevel, type LogLevel } from './log.js';
+import { FlagError, type FlagTable, applyFlags, flagUsage, logLevelFlag, portFlag } from './command-line.js';
+import type { LogLevel } from './log.js';
+
+export { FlagError };
 
 /** kube-apiserver's command line, the flags we implement (names and defaults as Kubernetes'). */
 export interface ApiserverFlags {
@@ -25,15 +28,6 @@ export interface ApiserverFlags {
   logLevel: LogLevel;
 }
 
-export class FlagError extends Error {}
-
-type Setter = (flags: ApiserverFlags, value: string) => void;
-
-const port = (name: string, v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new FlagError(`invalid argument "${v}" for "--${name}" flag: must be a port number`);
-  return n;
-};
 const bool = (name: string, v: string) => {
   if (v !== 'true' && v !== 'false') throw new FlagError(`invalid argument "${v}" for "--${name}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
   return v === 'true';
@@ -45,10 +39,10 @@ const seconds = (name: string, v: string) => {
   return n;
 };
 
-const FLAGS: Record<string, { set: Setter; help: string; boolean?: boolean }> = {
+const FLAGS: FlagTable<ApiserverFlags> = {
   'etcd-servers': { set: (f, v) => (f.etcdServers = v.split(',').filter(Boolean)), help: 'List of kvstore (etcd) client URLs, comma separated.' },
   'bind-address': { set: (f, v) => (f.bindAddress = v), help: 'The IP address on which to listen (default 0.0.0.0).' },
-  'secure-port': { set: (f, v) => (f.securePort = port('secure-port', v)), help: 'The port on which to serve (default 6443; 0 picks a free one).' },
+  'secure-port': { set: (f, v) => (f.securePort = portFlag('secure-port', v)), help: 'The port on which to serve (default 6443; 0 picks a free one).' },
   'insecure-serving': { set: (f, v) => (f.insecure = bool('insecure-serving', v)), help: 'Serve plain HTTP on the secure port (for tests and local runs).', boolean: true },
   'advertise-address': { set: (f, v) => (f.advertiseAddress = v), help: 'The IP address published in the kubernetes service endpoints.' },
   'token-auth-file': { set: (f, v) => (f.tokenAuthFile = v), help: 'A CSV of bearer tokens: token,user,uid,"group1,group2".' },
@@ -72,17 +66,11 @@ const FLAGS: Record<string, { set: Setter; help: string; boolean?: boolean }> = 
     help: 'tolerationSeconds of the unreachable:NoExecute toleration added to pods without one (default 300).',
   },
   v: { set: (f, v) => (f.logLevel = Number(v) >= 4 ? 'debug' : 'info'), help: 'Log verbosity (4 or more: debug).' },
-  'log-level': {
-    set: (f, v) => {
-      if (!isLogLevel(v)) throw new FlagError(`invalid argument "${v}" for "--log-level" flag: must be debug, info, warn or error`);
-      f.logLevel = v;
-    },
-    help: 'debug, info, warn or error (default info).',
-  },
+  'log-level': { set: (f, v) => (f.logLevel = logLevelFlag(v)), help: 'debug, info, warn or error (default info).' },
 };
 
 export function usage(): string {
-  return ['Usage: kube-apiserver [flags]', '', ...Object.entries(FLAGS).map(([name, f]) => `      --${name.padEnd(34)} ${f.help}`)].join('\n');
+  return flagUsage('kube-apiserver [flags]', FLAGS);
 }
 
 export function parseFlags(argv: readonly string[]): ApiserverFlags {
@@ -101,17 +89,7 @@ export function parseFlags(argv: readonly string[]): ApiserverFlags {
     defaultUnreachableTolerationSeconds: 300,
     logLevel: 'info',
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('-')) throw new FlagError(`unexpected argument "${arg}"`);
-    const [rawName, inline] = arg.replace(/^--?/, '').split(/=(.*)/s, 2);
-    const flag = FLAGS[rawName];
-    if (!flag) throw new FlagError(`unknown flag: --${rawName}`);
-    let value = inline;
-    if (value === undefined) value = flag.boolean ? 'true' : argv[++i];
-    if (value === undefined) throw new FlagError(`flag needs an argument: --${rawName}`);
-    flag.set(flags, value);
-  }
+  applyFlags(argv, FLAGS, flags);
   if (flags.etcdServers.length === 0) throw new FlagError('--etcd-servers must be specified');
   if (!flags.tlsCertFile !== !flags.tlsPrivateKeyFile) throw new FlagError('--tls-cert-file and --tls-private-key-file go together');
   for (const mode of flags.authorizationMode) {

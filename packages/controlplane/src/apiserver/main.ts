@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createCertificateAuthority, createServingCertificate, writeKubeconfig } from './auth/index.js';
-import { FlagError, type ApiserverFlags, parseFlags, usage } from './flags.js';
+import { parseCommandLine, runMain } from './command-line.js';
+import { type ApiserverFlags, parseFlags, usage } from './flags.js';
 import { createLogger } from './log.js';
 import { ApiServer } from './server.js';
 
@@ -32,18 +33,8 @@ async function servingCertificate(flags: ApiserverFlags): Promise<Serving | unde
 
 /** The kube-apiserver binary: flags → ApiServer; SIGINT/SIGTERM stop it cleanly. */
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(usage() + '\n');
-    return 0;
-  }
-  let flags;
-  try {
-    flags = parseFlags(argv);
-  } catch (err) {
-    if (!(err instanceof FlagError)) throw err;
-    process.stderr.write(`Error: ${err.message}\n${usage()}\n`);
-    return 2;
-  }
+  const flags = parseCommandLine(argv, parseFlags, usage);
+  if (typeof flags === 'number') return flags;
   const logger = createLogger(flags.logLevel);
   const serving = await servingCertificate(flags);
   const adminToken = flags.writeKubeconfig ? randomBytes(24).toString('hex') : undefined;
@@ -85,10 +76,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`kube-apiserver: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain('kube-apiserver', main);
