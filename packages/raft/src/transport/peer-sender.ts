@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { encodeMessages } from './codec.js';
 import type { FaultInjector } from './fault-injector.js';
 import { MessageQueue } from './message-queue.js';
+import { RetryBackoff } from './retry-backoff.js';
 import { Sleeper } from './sleeper.js';
 import { MESSAGES_PATH, SNAPSHOT_PATH, type TransportStats } from './transport.js';
 
@@ -61,7 +62,7 @@ export class PeerSender {
   private draining = false;
   private closed = false;
   private closing: Promise<void> | undefined;
-  private backoffMs = 0;
+  private readonly backoff = new RetryBackoff(MIN_BACKOFF_MS, MAX_BACKOFF_MS);
   private failing = false;
   private queueFull = false;
   private readonly snapshots = new Set<Promise<void>>();
@@ -83,7 +84,7 @@ export class PeerSender {
     this.retire(this.pool);
     this.url = url;
     this.pool = newPool(url);
-    this.backoffMs = 0;
+    this.backoff.succeeded();
     this.sleeper.wakeAll();
   }
 
@@ -125,7 +126,8 @@ export class PeerSender {
       // Start after the current send() call, so all of it can go out in the first batch.
       await Promise.resolve();
       while (!this.closed && this.queue.length > 0) {
-        if (this.backoffMs > 0) await this.sleeper.sleep(this.backoffMs);
+        const pause = this.backoff.waitAt(performance.now());
+        if (pause > 0) await this.sleeper.sleep(pause);
         const delay = this.opts.faults.delay();
         if (delay > 0) await this.sleeper.sleep(delay);
         if (this.closed) break;
@@ -174,7 +176,7 @@ export class PeerSender {
       if (res.statusCode !== 204) throw new PeerRefusedError(res.statusCode, reason);
       this.opts.stats.messagesSent += batch.length;
       this.opts.stats.bytesSent += body.byteLength;
-      this.backoffMs = 0;
+      this.backoff.succeeded();
       if (this.failing) this.opts.log.info('peer reachable again', { peer: this.opts.to });
       this.failing = false;
       this.notify(() => this.opts.onRoundTrip(this.opts.to, performance.now() - started));
@@ -186,7 +188,7 @@ export class PeerSender {
         this.opts.log.debug('dropped a batch to the peer\'s old URL', { peer: this.opts.to });
         return;
       }
-      this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, this.backoffMs * 2));
+      this.backoff.failed(performance.now());
       if (!this.failing) this.opts.log.warn('peer unreachable', { peer: this.opts.to, url: this.url, error: (err as Error).message });
       this.failing = true;
       this.notify(() => this.opts.onUnreachable(this.opts.to));
