@@ -12,7 +12,7 @@ const USAGE = `flotilla: a Kubernetes control plane on the kvstore, on this mach
 
 Usage:
   flotilla up [--masters 3] [--workers 2] [--runtime process|hollow] [--ports familiar|auto]
-  flotilla status
+  flotilla status [-o table|json]
   flotilla kubeconfig [--path]
   flotilla kill <master-N | worker-N | master-N/<component> | kvstore | kube-scheduler | kube-controller-manager> [--down-for SECONDS]
   flotilla down
@@ -83,7 +83,8 @@ async function runUp(files: ClusterFiles, values: Record<string, string | boolea
   return 0;
 }
 
-async function runStatus(files: ClusterFiles): Promise<number> {
+async function runStatus(files: ClusterFiles, output: string | undefined): Promise<number> {
+  if (output !== undefined && output !== 'json' && output !== 'table') throw new UsageError(`--output must be table or json, not "${output}"`);
   const state = await files.readState();
   const layout = await files.readLayout();
   if (!state || !layout) {
@@ -92,7 +93,8 @@ async function runStatus(files: ClusterFiles): Promise<number> {
   }
   const probe = await Probe.forCluster(await ClusterPki.ensure(files.root, '127.96.0.1'));
   try {
-    say(formatStatus(await clusterStatus(probe, state, layout)));
+    const status = await clusterStatus(probe, state, layout);
+    say(output === 'json' ? JSON.stringify(status, null, 2) : formatStatus(status));
   } finally {
     await probe.close();
   }
@@ -142,6 +144,7 @@ async function main(argv: string[]): Promise<number> {
         'restart-delay': { type: 'string' },
         'ready-timeout': { type: 'string' },
         path: { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
         'down-for': { type: 'string' },
         'node-grace-period': { type: 'string' },
         'eviction-timeout': { type: 'string' },
@@ -162,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
     case 'up':
       return runUp(files, values);
     case 'status':
-      return runStatus(files);
+      return runStatus(files, values.output as string | undefined);
     case 'down':
       return runDown(files);
     case 'kill':
