@@ -50,7 +50,7 @@ export async function readObjectBody(req: IncomingMessage): Promise<unknown> {
     if (type === 'application/vnd.kubernetes.protobuf') {
       const decoded = decodeKubeProtobuf(body);
       if (decoded) return decoded;
-      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (protobuf only for Namespace, ConfigMap, Secret, ServiceAccount, TokenRequest and the self-subject reviews)');
+      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (protobuf only for Namespace, ConfigMap, Secret, ServiceAccount, TokenRequest, the RBAC kinds and the self-subject reviews)');
     }
     return JSON.parse(body.toString('utf8'));
   } catch (err) {

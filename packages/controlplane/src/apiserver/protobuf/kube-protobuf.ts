@@ -2,8 +2,8 @@ import { type WireField, ProtobufError, wireFields } from './wire.js';
 
 /**
  * Request bodies in Kubernetes' protobuf encoding (`application/vnd.kubernetes.protobuf`), which
- * client-go's typed clients send: kubectl's `create namespace|configmap|secret|serviceaccount|token`
- * and `auth can-i|whoami`.
+ * client-go's typed clients send: kubectl's `create namespace|configmap|secret|serviceaccount|token|role|rolebinding|clusterrole|clusterrolebinding`
+ * and `auth can-i [--list]|whoami`.
  * A body is the magic `k8s\0` and a runtime.Unknown {typeMeta{apiVersion, kind}, raw}; raw is
  * the object's message. Only the kinds below are decoded (field numbers from k8s.io/api's
  * generated.proto); any other is refused, and the caller answers 415.
@@ -51,6 +51,24 @@ const RESOURCE_ATTRIBUTES: Schema = {
   7: { name: 'name', type: 'string' },
 };
 
+const POLICY_RULE: Schema = {
+  1: { name: 'verbs', type: 'string', repeated: true },
+  2: { name: 'apiGroups', type: 'string', repeated: true },
+  3: { name: 'resources', type: 'string', repeated: true },
+  4: { name: 'resourceNames', type: 'string', repeated: true },
+  5: { name: 'nonResourceURLs', type: 'string', repeated: true },
+};
+const LABEL_SELECTOR: Schema = {
+  1: { name: 'matchLabels', type: { map: 'string' } },
+  2: { name: 'matchExpressions', type: { message: { 1: { name: 'key', type: 'string' }, 2: { name: 'operator', type: 'string' }, 3: { name: 'values', type: 'string', repeated: true } } }, repeated: true },
+};
+const RULES: FieldSpec = { name: 'rules', type: { message: POLICY_RULE }, repeated: true };
+const BINDING: Schema = {
+  1: METADATA,
+  2: { name: 'subjects', type: { message: { 1: { name: 'kind', type: 'string' }, 2: { name: 'apiGroup', type: 'string' }, 3: { name: 'name', type: 'string' }, 4: { name: 'namespace', type: 'string' } } }, repeated: true },
+  3: { name: 'roleRef', type: { message: { 1: { name: 'apiGroup', type: 'string' }, 2: { name: 'kind', type: 'string' }, 3: { name: 'name', type: 'string' } } } },
+};
+
 const KINDS: Readonly<Record<string, Schema>> = {
   'v1/Namespace': { 1: METADATA, 2: { name: 'spec', type: { message: { 1: { name: 'finalizers', type: 'string', repeated: true } } } } },
   'v1/ConfigMap': {
@@ -92,6 +110,11 @@ const KINDS: Readonly<Record<string, Schema>> = {
       },
     },
   },
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': { 1: METADATA, 2: { name: 'spec', type: { message: { 1: { name: 'namespace', type: 'string' } } } } },
+  'rbac.authorization.k8s.io/v1/Role': { 1: METADATA, 2: RULES },
+  'rbac.authorization.k8s.io/v1/ClusterRole': { 1: METADATA, 2: RULES, 3: { name: 'aggregationRule', type: { message: { 1: { name: 'clusterRoleSelectors', type: { message: LABEL_SELECTOR }, repeated: true } } } } },
+  'rbac.authorization.k8s.io/v1/RoleBinding': BINDING,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': BINDING,
   'v1/ServiceAccount': {
     1: METADATA,
     3: { name: 'imagePullSecrets', type: { message: LOCAL_OBJECT_REFERENCE }, repeated: true },
