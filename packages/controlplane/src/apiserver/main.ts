@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     logger.info('wrote admin kubeconfig', { path: flags.writeKubeconfig });
   }
   // One line on stdout with the URL, for scripts and tests that start the binary.
-  process.stdout.write(`kube-apiserver listening on ${server.url}\n`);
+  process.stdout.write(`kube-apiserver serving on ${server.url}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -62,7 +62,7 @@ describe('the kube-apiserver binary', function () {
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const url = await eventually(() => /kube-apiserver listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1], 60_000, `the apiserver to listen (stderr: ${stderr})`);
+    const url = await eventually(() => /kube-apiserver serving on (https:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1], 60_000, `the apiserver to listen (stderr: ${stderr})`);
 
     const env = { PATH: process.env.PATH ?? '', HOME: dir.path };
     const kubectl = (args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir.path, 'cache'), '--request-timeout', '30s', ...args], env);
