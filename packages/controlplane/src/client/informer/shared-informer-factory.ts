@@ -39,6 +39,11 @@ export class SharedInformerFactory {
     for (const informer of this.informers.values()) informer.start();
   }
 
+  /** True once every informer asked for so far holds its first list. */
+  hasSynced(): boolean {
+    return [...this.informers.values()].every((i) => i.hasSynced());
+  }
+
   async waitForSync(timeoutMs = 60_000): Promise<void> {
     await Promise.all([...this.informers.values()].map((i) => i.waitForSync(timeoutMs)));
   }
