@@ -14,6 +14,6 @@ export { runWorkers, WorkQueue } from './workqueue/work-queue.js';
 export { LeaderElector, type LeaderElectionOptions } from './leader-election/leader-elector.js';
 export { microTime, nextLeaseSpec, type LeaseSpec } from './leader-election/lease-record.js';
 export { EventRecorder, type CoreEvent, type EventRecorderOptions, type EventType } from './events/event-recorder.js';
-export { boolValue, componentFlagTable, durationValue, integerValue, type ComponentFlags } from './component/flags.js';
+export { bool, componentFlagTable, duration, FlagError, integer, parseFlagTable, port, usageOf, type ComponentFlags, type FlagSpec, type FlagTable } from './component/flags.js';
 export { startComponentServer, type ComponentServer, type ComponentServerOptions, type HealthCheck } from './component/component-server.js';
 export { stopSignal } from './component/signals.js';

@@ -2,8 +2,10 @@
  * The flags every component binary shares, on the shared command-line parser
  * (apiserver/command-line.ts), plus the value kinds a component's own flags need.
  */
-import { FlagError, logLevelFlag, portFlag, type FlagTable } from '../../apiserver/command-line.js';
+import { applyFlags, FlagError, flagUsage, logLevelFlag, portFlag, type FlagSpec, type FlagTable } from '../../apiserver/command-line.js';
 import type { LogLevel } from '../../apiserver/log.js';
+
+export { FlagError, portFlag as port, type FlagSpec, type FlagTable };
 
 /** The flags all components take, so the flotilla launcher runs them alike. */
 export interface ComponentFlags {
@@ -11,14 +13,16 @@ export interface ComponentFlags {
   bindAddress: string;
   port: number;
   logLevel: LogLevel;
+  /** --help or -h was given: print the usage and exit 0. */
+  help: boolean;
 }
 
-export function boolValue(name: string, v: string): boolean {
+export function bool(name: string, v: string): boolean {
   if (v !== 'true' && v !== 'false') throw new FlagError(`invalid argument "${v}" for "--${name}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
   return v === 'true';
 }
 
-export function integerValue(name: string, v: string): number {
+export function integer(name: string, v: string): number {
   const n = Number(v);
   if (v === '' || !Number.isInteger(n)) throw new FlagError(`invalid argument "${v}" for "--${name}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
   return n;
@@ -27,7 +31,7 @@ export function integerValue(name: string, v: string): number {
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A Go duration ("15s", "1m30s", "500ms") in milliseconds. */
-export function durationValue(name: string, v: string): number {
+export function duration(name: string, v: string): number {
   const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== v) throw new FlagError(`invalid argument "${v}" for "--${name}" flag: time: invalid duration "${v}"`);
   return parts.reduce((ms, p) => ms + Number(p[1]) * UNIT_MS[p[2]!]!, 0);
@@ -40,6 +44,18 @@ export function componentFlagTable<T extends ComponentFlags>(): FlagTable<T> {
     'bind-address': { help: 'The IP address to serve /metrics and /healthz on (default 127.0.0.1).', set: (f, v) => (f.bindAddress = v) },
     port: { help: 'The port to serve /metrics and /healthz on, plain HTTP (0 picks a free one).', set: (f, v) => (f.port = portFlag('port', v)) },
     'log-level': { help: 'debug, info, warn or error (default info).', set: (f, v) => (f.logLevel = logLevelFlag(v)) },
-    v: { help: 'Log verbosity as klog counts it (4 or more: debug).', set: (f, v) => (f.logLevel = integerValue('v', v) >= 4 ? 'debug' : 'info') },
+    v: { help: 'Log verbosity as klog counts it (4 or more: debug).', set: (f, v) => (f.logLevel = integer('v', v) >= 4 ? 'debug' : 'info') },
   };
+}
+
+/** Applies argv to `flags` (holding the defaults) through the table; --help / -h set flags.help. */
+export function parseFlagTable<T extends ComponentFlags>(argv: readonly string[], table: FlagTable<T>, flags: T): T {
+  const rest = argv.filter((a) => a !== '--help' && a !== '-h');
+  if (rest.length !== argv.length) flags.help = true;
+  return applyFlags(rest, table, flags);
+}
+
+/** A one-line summary, then the shared usage text. */
+export function usageOf<T>(command: string, summary: string, table: FlagTable<T>): string {
+  return `${summary}\n\n${flagUsage(`${command} [flags]`, table)}\n`;
 }
