@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { resolveRolloutBounds } from '../../src/controllers/deployment/rollout-bounds.js';
+import { REVISION_ANNOTATION } from '../../src/controllers/deployment/revisions.js';
+import { syncDeployment } from '../../src/controllers/deployment/sync.js';
+import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from '../../src/controllers/deployment/template-hash.js';
+import { isPodActive, isPodReady } from '../../src/controllers/framework/pods.js';
+import type { Deployment, Pod, ReplicaSet } from '../../src/controllers/framework/types.js';
+import { syncReplicaSet } from '../../src/controllers/replicaset/sync.js';
+import { deployment, iso, MemoryApi, objectsOf, T0, template } from './fixtures.js';
+
+/** Deployment and ReplicaSet controllers and a kubelet that readies one pending pod a step, over MemoryApi. */
+class Simulation {
+  readonly api = new MemoryApi();
+  now = T0;
+
+  constructor(d: Deployment) {
+    this.api.put('deployments', d);
+  }
+
+  get d(): Deployment {
+    return this.api.list<Deployment>('deployments')[0]!;
+  }
+
+  get replicaSets(): ReplicaSet[] {
+    return this.api.list<ReplicaSet>('replicasets');
+  }
+
+  get pods(): Pod[] {
+    return this.api.list<Pod>('pods');
+  }
+
+  /** One round: every controller syncs once from the current state, then one pod becomes ready. */
+  step(): void {
+    this.now += 1000;
+    this.api.apply(syncDeployment({ deployment: this.d, replicaSets: this.replicaSets, pods: this.pods, now: this.now }).writes, this.now);
+    for (const rs of this.replicaSets) this.api.apply(syncReplicaSet({ rs, pods: this.pods, now: this.now, mayManage: true }).writes, this.now);
+    const waiting = this.pods.find((p) => !isPodReady(p));
+    if (waiting) {
+      this.api.put('pods', { ...waiting, spec: { ...waiting.spec, nodeName: 'n1' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: iso(this.now) }] } });
+    }
+  }
+
+  settle(check: () => void = () => undefined, maxSteps = 200): void {
+    let quiet = 0;
+    for (let i = 0; i < maxSteps && quiet < 3; i++) {
+      const before = JSON.stringify([...this.api.objects.values()]);
+      this.step();
+      check();
+      quiet = JSON.stringify([...this.api.objects.values()]) === before ? quiet + 1 : 0;
+    }
+    assert.ok(quiet >= 3, 'the controllers settle');
+  }
+
+  setTemplate(t: Deployment['spec']['template']): void {
+    const d = this.d;
+    this.api.apply([{ op: 'update', ref: { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true }, object: { ...d, spec: { ...d.spec, template: t } } }], this.now);
+  }
+}
+
+describe('deployment sync', () => {
+  it('rounds maxSurge up and maxUnavailable down, and never lets both be zero', () => {
+    assert.deepEqual(resolveRolloutBounds('25%', '25%', 10), { maxSurge: 3, maxUnavailable: 2 });
+    assert.deepEqual(resolveRolloutBounds('25%', '25%', 1), { maxSurge: 1, maxUnavailable: 0 });
+    assert.deepEqual(resolveRolloutBounds(0, '10%', 5), { maxSurge: 0, maxUnavailable: 1 });
+    assert.deepEqual(resolveRolloutBounds(2, 1, 4), { maxSurge: 2, maxUnavailable: 1 });
+  });
+
+  it('creates a ReplicaSet named after the template hash, revision 1, with the hash in selector and labels', () => {
+    const d = deployment('web', 3, 'nginx:1');
+    const { writes } = syncDeployment({ deployment: d, replicaSets: [], pods: [], now: T0 });
+    const [rs] = objectsOf<ReplicaSet>(writes, 'create');
+    const hash = podTemplateHash(d.spec.template);
+    assert.equal(rs!.metadata.name, `web-${hash}`);
+    assert.match(hash, /^[bcdfghjklmnpqrstvwxz2456789]+$/);
+    assert.equal(rs!.metadata.annotations![REVISION_ANNOTATION], '1');
+    assert.equal(rs!.spec.replicas, 3);
+    assert.equal(rs!.spec.selector.matchLabels![POD_TEMPLATE_HASH_LABEL], hash);
+    assert.equal(rs!.spec.template.metadata!.labels![POD_TEMPLATE_HASH_LABEL], hash);
+    assert.equal(rs!.metadata.ownerReferences![0]!.uid, 'uid-web');
+    const annotated = objectsOf<Deployment>(writes, 'update')[0]!;
+    assert.equal(annotated.metadata.annotations![REVISION_ANNOTATION], '1');
+  });
+
+  it('rolls from image A to B within maxSurge and maxUnavailable, then undoes to A as revision 3', () => {
+    const sim = new Simulation(deployment('web', 8, 'nginx:1', { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 1 } } }));
+    sim.settle();
+    assert.equal(sim.pods.filter(isPodReady).length, 8);
+    const bounds = () => {
+      const active = sim.pods.filter(isPodActive);
+      assert.ok(active.length <= 10, `at most 8 + 2 pods (saw ${active.length})`);
+      assert.ok(active.filter(isPodReady).length >= 7, `at least 8 - 1 ready pods (saw ${active.filter(isPodReady).length})`);
+    };
+    sim.setTemplate(template('nginx:2'));
+    sim.settle(bounds);
+    const byImage = (image: string) => sim.replicaSets.find((rs) => rs.spec.template.spec.containers[0]!.image === image)!;
+    assert.equal(byImage('nginx:2').spec.replicas, 8);
+    assert.equal(byImage('nginx:1').spec.replicas, 0);
+    assert.equal(byImage('nginx:2').metadata.annotations![REVISION_ANNOTATION], '2');
+    const status = sim.d.status!;
+    assert.equal(status.updatedReplicas, 8);
+    assert.equal(status.availableReplicas, 8);
+    assert.equal(status.observedGeneration, sim.d.metadata.generation);
+    assert.equal(status.conditions!.find((c) => c.type === 'Progressing')!.reason, 'NewReplicaSetAvailable');
+    assert.equal(status.conditions!.find((c) => c.type === 'Available')!.status, 'True');
+
+    // kubectl rollout undo: the old ReplicaSet's template, without its hash label, into the Deployment.
+    const old = structuredClone(byImage('nginx:1').spec.template);
+    delete old.metadata!.labels![POD_TEMPLATE_HASH_LABEL];
+    sim.setTemplate(old);
+    sim.settle(bounds);
+    assert.equal(sim.replicaSets.length, 2, 'the old ReplicaSet is reused, not a third one made');
+    assert.equal(byImage('nginx:1').spec.replicas, 8);
+    assert.equal(byImage('nginx:1').metadata.annotations![REVISION_ANNOTATION], '3');
+    assert.equal(sim.d.metadata.annotations![REVISION_ANNOTATION], '3');
+  });
+
+  it('Recreate scales the old ReplicaSet to zero and waits for its pods before the new one starts', () => {
+    const sim = new Simulation(deployment('web', 3, 'nginx:1', { strategy: { type: 'Recreate' } }));
+    sim.settle();
+    sim.setTemplate(template('nginx:2'));
+    sim.settle(() => {
+      const images = new Set(sim.pods.filter(isPodActive).map((p) => p.spec.containers[0]!.image));
+      assert.ok(images.size <= 1, 'never old and new pods at once');
+    });
+    assert.deepEqual(sim.pods.map((p) => p.spec.containers[0]!.image), ['nginx:2', 'nginx:2', 'nginx:2']);
+  });
+
+  it('keeps at most revisionHistoryLimit old ReplicaSets', () => {
+    const sim = new Simulation(deployment('web', 2, 'img:0', { revisionHistoryLimit: 1 }));
+    sim.settle();
+    for (const image of ['img:1', 'img:2', 'img:3']) {
+      sim.setTemplate(template(image));
+      sim.settle();
+    }
+    assert.deepEqual(sim.replicaSets.map((rs) => rs.spec.template.spec.containers[0]!.image).sort(), ['img:2', 'img:3']);
+  });
+
+  it('a paused Deployment rolls nothing and says so in Progressing', () => {
+    const sim = new Simulation(deployment('web', 2, 'nginx:1'));
+    sim.settle();
+    const d = sim.d;
+    sim.api.put('deployments', { ...d, spec: { ...d.spec, paused: true, template: template('nginx:2') } });
+    sim.settle();
+    assert.equal(sim.replicaSets.length, 1);
+    const progressing = sim.d.status!.conditions!.find((c) => c.type === 'Progressing')!;
+    assert.equal(progressing.reason, 'DeploymentPaused');
+    assert.equal(progressing.status, 'Unknown');
+  });
+});
