@@ -95,6 +95,22 @@ describe('kube-apiserver with the real kubectl', function () {
     expect(await ok(['get', 'serviceaccounts', '-n', 'shop', '-o', 'name'])).to.equal('serviceaccount/default\nserviceaccount/robot\n');
   });
 
+  it('creates a Deployment and Services with kubectl create (protobuf bodies), zero replicas and named target ports kept', async () => {
+    await ok(['create', 'deployment', 'api', '-n', 'shop', '--image=node:20', '--replicas=0', '--port=8080', '--', 'node', 'server.js']);
+    const deployment = JSON.parse(await ok(['get', 'deployment', 'api', '-n', 'shop', '-o', 'json']));
+    expect(deployment.spec.replicas).to.equal(0);
+    expect(deployment.spec.selector).to.deep.equal({ matchLabels: { app: 'api' } });
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container).to.deep.include({ name: 'node', image: 'node:20', command: ['node', 'server.js'], ports: [{ containerPort: 8080, protocol: 'TCP' }] });
+    expect(deployment.spec.template.spec.restartPolicy).to.equal('Always');
+    await ok(['create', 'service', 'clusterip', 'api', '-n', 'shop', '--tcp=80:8080', '--tcp=81:metrics']);
+    const service = JSON.parse(await ok(['get', 'service', 'api', '-n', 'shop', '-o', 'json']));
+    expect(service.spec.ports.map((p: { port: number; targetPort: unknown }) => [p.port, p.targetPort])).to.deep.equal([[80, 8080], [81, 'metrics']]);
+    expect(service.spec.selector).to.deep.equal({ app: 'api' });
+    await ok(['delete', 'deployment', 'api', '-n', 'shop']);
+    await ok(['delete', 'service', 'api', '-n', 'shop']);
+  });
+
   it('applies a Deployment and a Service from YAML, and a second apply changes nothing', async () => {
     const out = await ok(['apply', '-n', 'shop', '-f', '-'], DEPLOYMENT_AND_SERVICE);
     expect(out).to.contain('deployment.apps/web created');

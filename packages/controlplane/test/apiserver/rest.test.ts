@@ -268,10 +268,10 @@ describe('kube-apiserver REST and watch', function () {
       const garbage = await cp.http('POST', CM, 'not protobuf at all', protobuf);
       expect(garbage.status).to.equal(400);
       expect(garbage.body).to.include({ kind: 'Status', reason: 'BadRequest' });
-      // k8s\0, then runtime.Unknown { typeMeta { apiVersion: "apps/v1", kind: "Deployment" } }
-      const typeMeta = Buffer.concat([Buffer.from([0x0a, 7]), Buffer.from('apps/v1'), Buffer.from([0x12, 10]), Buffer.from('Deployment')]);
-      const deployment = Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from([0x0a, typeMeta.length]), typeMeta]);
-      const unsupported = await cp.http('POST', `/apis/apps/v1/namespaces/${NS}/deployments`, deployment.toString('latin1'), protobuf);
+      // k8s\0, then runtime.Unknown { typeMeta { apiVersion: "apps/v1", kind: "DaemonSet" } }
+      const typeMeta = Buffer.concat([Buffer.from([0x0a, 7]), Buffer.from('apps/v1'), Buffer.from([0x12, 9]), Buffer.from('DaemonSet')]);
+      const daemonSet = Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from([0x0a, typeMeta.length]), typeMeta]);
+      const unsupported = await cp.http('POST', `/apis/apps/v1/namespaces/${NS}/daemonsets`, daemonSet.toString('latin1'), protobuf);
       expect(unsupported.status).to.equal(415);
       expect(unsupported.body).to.include({ reason: 'UnsupportedMediaType' });
     });
