@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { LocalCluster } from '../chaos/local-cluster.js';
-import { etcdCommand, kvstoreCommand, type MemberProcess } from '../chaos/member-process.js';
+import { FAST_TIMING, etcdCommand, kvstoreCommand, type MemberProcess } from '../chaos/member-process.js';
 import { COMPARE_USAGE, parseCompareOptions, type CompareOptions } from './compare-options.js';
 import type { BenchIo } from './main.js';
 import { BenchUsageError, type CommonOptions } from './options.js';
@@ -111,7 +111,7 @@ const errorsOf = (r: WorkloadResult) => r.main.recorder.failed;
 
 /** One fresh cluster of `target`: puts, linearizable reads, serializable reads, then each member's memory. */
 export async function runTarget(target: Target, round: number, o: CompareOptions, log: (line: string) => void): Promise<TargetRun> {
-  const command = target === 'ours' ? kvstoreCommand() : etcdCommand(o.etcd!);
+  const command = target === 'ours' ? kvstoreCommand(FAST_TIMING) : etcdCommand(o.etcd!, FAST_TIMING);
   log(`round ${round}/${o.rounds}, ${target}: starting ${o.members} members`);
   const cluster = await LocalCluster.start(o.members, command, `flotilla-bench-compare-${target}-`);
   try {

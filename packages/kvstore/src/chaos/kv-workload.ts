@@ -22,8 +22,21 @@ const MIX: readonly { readonly type: KvOperation['type']; readonly weight: numbe
 ];
 const MIX_TOTAL = MIX.reduce((n, m) => n + m.weight, 0);
 
-/** After an operation that did not succeed, a client pauses this long, so a dead member is not hammered. */
-const BACKOFF_MS = 50;
+/** The pauses after operations that did not succeed: from the first, doubling to the cap. */
+const FIRST_BACKOFF_MS = 10;
+const MAX_BACKOFF_MS = 50;
+
+/**
+ * How long a client pauses after its `inRow`-th operation in a row that did not succeed. The first
+ * refusal (`failed`: the member is down, or refused before anything took effect) is followed at
+ * once by the next operation, most likely to another member; otherwise (a member without a leader,
+ * a timeout) the pause starts short and doubles to a small cap, so a member answering "no leader"
+ * is asked again soon after an election ends, yet a dead cluster is not hammered.
+ */
+export function pauseAfterFailure(inRow: number, status: 'failed' | 'unknown'): number {
+  if (inRow === 1 && status === 'failed') return 0;
+  return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** Math.max(0, inRow - 1));
+}
 
 /** The workload's keys: `<prefix>k/00` … in order. */
 export function workloadKeys(prefix: string, count: number): string[] {
@@ -58,6 +71,7 @@ export class KvWorkload {
     const endpoints = this.ops.endpoints.length;
     // The last value this client saw for each key: what its compare-and-swaps expect.
     const seen = new Map<string, string | null>();
+    let failuresInRow = 0;
     const interval = this.options.ratePerSecond > 0 ? (1000 * this.options.clients) / this.options.ratePerSecond : 0;
     while (!signal.aborted) {
       const started = performance.now();
@@ -73,12 +87,14 @@ export class KvWorkload {
       );
       const { op, outcome } = entry;
       if (outcome.status === 'ok') {
+        failuresInRow = 0;
         const r = outcome.result;
         if (r.type === 'get') seen.set(key, r.value);
         else if (op.type === 'put' || (op.type === 'cas' && r.type === 'cas' && r.succeeded)) seen.set(key, op.value);
         else if (op.type === 'delete') seen.set(key, null);
       } else {
-        await sleep(BACKOFF_MS, signal);
+        const pause = pauseAfterFailure(++failuresInRow, outcome.status);
+        if (pause > 0) await sleep(pause, signal);
       }
       const wait = interval - (performance.now() - started);
       if (wait > 0) await sleep(wait, signal);

@@ -23,18 +23,31 @@ export interface MemberCommand {
   readonly extraFlags: readonly string[];
   /** Added to this process's environment (e.g. the test-only FLOTILLA_UNSAFE_FOLLOWER_READS). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The members' --heartbeat-interval and --election-timeout. */
+  readonly timing: RaftTiming;
 }
 
-/** Raft timing for chaos and comparison clusters: etcd's ratio, ten times faster than its defaults would be too twitchy on 2 cores. */
-export const HEARTBEAT_MS = 50;
-export const ELECTION_TIMEOUT_MS = 500;
-
-export function kvstoreCommand(env?: Readonly<Record<string, string>>): MemberCommand {
-  return { executable: process.execPath, leadingArgs: [KVSTORE_BIN], extraFlags: ['--log-level=warn'], env };
+/** Raft timing in milliseconds, as etcd's --heartbeat-interval and --election-timeout take it. */
+export interface RaftTiming {
+  readonly heartbeatMs: number;
+  readonly electionTimeoutMs: number;
 }
 
-export function etcdCommand(executable: string): MemberCommand {
-  return { executable, leadingArgs: [], extraFlags: ['--logger=zap', '--log-level=warn'] };
+/** etcd's defaults: what `kvstore chaos` starts members with unless told otherwise. */
+export const ETCD_DEFAULT_TIMING: RaftTiming = { heartbeatMs: 100, electionTimeoutMs: 1000 };
+
+/**
+ * Half etcd's defaults, same ratio: quicker failovers for the tests and the comparison benchmark,
+ * which need many of them in little time (ten times faster would be too twitchy on 2 cores).
+ */
+export const FAST_TIMING: RaftTiming = { heartbeatMs: 50, electionTimeoutMs: 500 };
+
+export function kvstoreCommand(timing: RaftTiming, env?: Readonly<Record<string, string>>): MemberCommand {
+  return { executable: process.execPath, leadingArgs: [KVSTORE_BIN], extraFlags: ['--log-level=warn'], env, timing };
+}
+
+export function etcdCommand(executable: string, timing: RaftTiming): MemberCommand {
+  return { executable, leadingArgs: [], extraFlags: ['--logger=zap', '--log-level=warn'], timing };
 }
 
 /** Enough of a member's output to explain why it did not come up. */
@@ -87,8 +100,8 @@ export class MemberProcess {
       `--initial-advertise-peer-urls=${s.peerUrl}`,
       `--initial-cluster=${initialCluster}`,
       `--initial-cluster-state=${state}`,
-      `--heartbeat-interval=${HEARTBEAT_MS}`,
-      `--election-timeout=${ELECTION_TIMEOUT_MS}`,
+      `--heartbeat-interval=${this.command.timing.heartbeatMs}`,
+      `--election-timeout=${this.command.timing.electionTimeoutMs}`,
       ...this.command.extraFlags,
     ];
     // ETCD_* variables would override the flags above, for ours and for etcd alike.

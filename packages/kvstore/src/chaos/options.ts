@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, NETWORK_FAULTS, type FaultKind } from './faults/index.js';
-import { ELECTION_TIMEOUT_MS } from './member-process.js';
+import { ETCD_DEFAULT_TIMING, type RaftTiming } from './member-process.js';
 
 /** The availability limit for the members we start: 3 election timeouts from losing the leader to a write succeeding. */
-export const DEFAULT_MAX_UNAVAILABLE_MS = 3 * ELECTION_TIMEOUT_MS;
+export const ELECTION_TIMEOUTS_OF_UNAVAILABILITY = 3;
+export const DEFAULT_MAX_UNAVAILABLE_MS = ELECTION_TIMEOUTS_OF_UNAVAILABILITY * ETCD_DEFAULT_TIMING.electionTimeoutMs;
+/** etcd refuses an election timeout shorter than 5 heartbeats. */
+const MIN_HEARTBEATS_PER_ELECTION = 5;
 
 /** What a chaos run does. Parsing is pure: argv, cwd and a fallback seed in, options or a ChaosUsageError out. */
 export interface ChaosOptions {
@@ -33,6 +36,8 @@ export interface ChaosOptions {
    * an availability violation. Undefined: windows are only reported.
    */
   readonly maxUnavailableMs: number | undefined;
+  /** The members started here run with this heartbeat and election timeout. */
+  readonly timing: RaftTiming;
   /** Added to each started member's environment; for tests only (e.g. FLOTILLA_UNSAFE_FOLLOWER_READS). */
   readonly memberEnv?: Readonly<Record<string, string>>;
 }
@@ -62,9 +67,12 @@ report.json and report.html. Exits 0 only if every check passes.
   --seed N           reproduces the fault schedule, targets and workload choices (default: random, printed)
   --out DIR          where report.json and report.html go (default ./bench-results/chaos, gitignored)
   --endpoints URLS   attach to a running cluster (client URLs) instead of starting one
+  --heartbeat-interval MS  heartbeat of the members started here (default ${ETCD_DEFAULT_TIMING.heartbeatMs}, etcd's)
+  --election-timeout MS    election timeout of the members started here (default ${ETCD_DEFAULT_TIMING.electionTimeoutMs}, etcd's;
+                     at least ${MIN_HEARTBEATS_PER_ELECTION} heartbeats)
   --max-unavailable S  longest acceptable time from a kill-leader or partition-leader fault to the
-                     first successful write (default ${DEFAULT_MAX_UNAVAILABLE_MS / 1000}: 3 election timeouts of the members
-                     started here; with --endpoints, not judged unless given)
+                     first successful write (default: ${ELECTION_TIMEOUTS_OF_UNAVAILABILITY} election timeouts of the members started
+                     here, ${DEFAULT_MAX_UNAVAILABLE_MS / 1000} s at the default; with --endpoints, not judged unless given)
 `;
 
 const FLAGS = {
@@ -79,6 +87,8 @@ const FLAGS = {
   out: { type: 'string', default: 'bench-results/chaos' },
   endpoints: { type: 'string' },
   'max-unavailable': { type: 'string' },
+  'heartbeat-interval': { type: 'string', default: String(ETCD_DEFAULT_TIMING.heartbeatMs) },
+  'election-timeout': { type: 'string', default: String(ETCD_DEFAULT_TIMING.electionTimeoutMs) },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -95,6 +105,11 @@ export function parseChaosOptions(argv: readonly string[], cwd: string, fallback
   if (members !== 3 && members !== 5) throw new ChaosUsageError(`--members: ${members} is not 3 or 5`);
   const endpoints = typeof values.endpoints === 'string' ? urls(values.endpoints) : undefined;
   const faults = faultList(values.faults, endpoints !== undefined);
+  const timing = { heartbeatMs: number(values, 'heartbeat-interval', 1), electionTimeoutMs: number(values, 'election-timeout', 1) };
+  if (timing.electionTimeoutMs < MIN_HEARTBEATS_PER_ELECTION * timing.heartbeatMs) {
+    throw new ChaosUsageError(`--election-timeout: ${timing.electionTimeoutMs} ms is less than ${MIN_HEARTBEATS_PER_ELECTION} heartbeats of ${timing.heartbeatMs} ms`);
+  }
+  const limitOfStarted = ELECTION_TIMEOUTS_OF_UNAVAILABILITY * timing.electionTimeoutMs;
   return {
     members,
     durationMs: seconds(values, 'duration'),
@@ -106,7 +121,8 @@ export function parseChaosOptions(argv: readonly string[], cwd: string, fallback
     seed: typeof values.seed === 'string' ? number(values, 'seed', 0) : fallbackSeed >>> 0,
     out: resolve(cwd, String(values.out)),
     endpoints,
-    maxUnavailableMs: values['max-unavailable'] !== undefined ? seconds(values, 'max-unavailable') : endpoints ? undefined : DEFAULT_MAX_UNAVAILABLE_MS,
+    maxUnavailableMs: values['max-unavailable'] !== undefined ? seconds(values, 'max-unavailable') : endpoints ? undefined : limitOfStarted,
+    timing,
     opTimeoutMs: 2000,
     leaseTtlSeconds: 2,
     watchers: 2,

@@ -1,4 +1,5 @@
 import type { Verdict, Violation } from './check/index.js';
+import { ETCD_DEFAULT_TIMING } from './member-process.js';
 import type { RunSummary } from './run-summary.js';
 import type { ChaosRun } from './runner.js';
 import { CHECK_LABELS } from './summary-table.js';
@@ -25,6 +26,8 @@ export function replayCommand(run: ChaosRun): string {
     `--clients ${o.clients}`,
     `--keys ${o.keys}`,
     ...(o.rate > 0 ? [`--rate ${o.rate}`] : []),
+    ...(o.endpoints || o.timing.heartbeatMs === ETCD_DEFAULT_TIMING.heartbeatMs ? [] : [`--heartbeat-interval ${o.timing.heartbeatMs}`]),
+    ...(o.endpoints || o.timing.electionTimeoutMs === ETCD_DEFAULT_TIMING.electionTimeoutMs ? [] : [`--election-timeout ${o.timing.electionTimeoutMs}`]),
     `--seed ${o.seed}`,
   ];
   return `kvstore chaos ${flags.join(' ')}`;

@@ -42,7 +42,7 @@ const FINAL_READ_TIMEOUT_MS = 20_000;
  */
 export async function runChaos(options: ChaosOptions, log: (line: string) => void, interrupt?: AbortSignal, existing?: LocalCluster): Promise<ChaosRun> {
   const startedAt = new Date();
-  const cluster = existing ?? (options.endpoints ? undefined : await LocalCluster.start(options.members, kvstoreCommand(options.memberEnv)));
+  const cluster = existing ?? (options.endpoints ? undefined : await LocalCluster.start(options.members, kvstoreCommand(options.timing, options.memberEnv)));
   try {
     const targets = cluster ? () => cluster.members.map((m) => ({ name: m.spec.name, clientUrl: m.spec.clientUrl, peerUrl: m.spec.peerUrl })) : await attachedTargets(options.endpoints!);
     const endpoints = targets().map((t) => t.clientUrl);

@@ -16,6 +16,7 @@ import {
   type TxnResult,
 } from '../mvcc/index.js';
 import { AutoCompactor } from './auto-compactor.js';
+import { LeaderLoss } from './leader-loss.js';
 import { openMemberDb, readIdentity, writeIdentity } from './data-dir.js';
 import { clusterId, memberId } from './identity.js';
 import { KvStateMachine, type ApplyResult } from './kv-state-machine.js';
@@ -92,6 +93,7 @@ export class Member {
   private leaseTimer: NodeJS.Timeout | undefined;
   private compactTimer: NodeJS.Timeout | undefined;
   private readonly compactor: AutoCompactor;
+  private readonly leaderLoss = new LeaderLoss();
   private stopped = false;
 
   private constructor(
@@ -289,6 +291,7 @@ export class Member {
   }
 
   private onLeaderChange(lead: NodeId): void {
+    this.leaderLoss.observe(lead);
     this.compactor.reset();
     if (lead === this.id) this.lessor.promote(Date.now(), this.config.electionTimeoutMs);
     else if (this.lessor.isPrimary) this.lessor.demote();
@@ -443,7 +446,7 @@ export class Member {
     // answers stale values). It exists so the chaos checker's test can prove it catches that.
     if (UNSAFE_FOLLOWER_READS) return;
     try {
-      await this.raft.readIndex();
+      await this.leaderLoss.race(this.raft.readIndex(), () => new EtcdError('LeaderChanged'));
     } catch (err) {
       throw toEtcdError(err);
     }
@@ -454,7 +457,7 @@ export class Member {
     if (payload.byteLength > this.config.maxRequestBytes) throw new EtcdError('RequestTooLarge');
     let outcome: ApplyResult;
     try {
-      outcome = (await this.raft.propose(payload)).result;
+      outcome = (await this.leaderLoss.race(this.raft.propose(payload), () => new EtcdError('TimeoutDueToLeaderFail'))).result;
     } catch (err) {
       throw toEtcdError(err);
     }

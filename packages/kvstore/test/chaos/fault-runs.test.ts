@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { FaultKind } from '../../src/chaos/faults/index.js';
 import { LocalCluster } from '../../src/chaos/local-cluster.js';
 import { checkRun, writeReports } from '../../src/chaos/main.js';
-import { kvstoreCommand } from '../../src/chaos/member-process.js';
+import { FAST_TIMING, kvstoreCommand } from '../../src/chaos/member-process.js';
 import { parseChaosOptions } from '../../src/chaos/options.js';
 import { runChaos, type ChaosRun } from '../../src/chaos/runner.js';
-import { expectWellFormed, okAfter } from './well-formed.js';
+import { FAST_TIMING_FLAGS, expectWellFormed, okAfter } from './well-formed.js';
 
 /** Whether the fault always costs the cluster its leader. */
 const CASES: readonly { readonly fault: FaultKind; readonly failover: boolean }[] = [
@@ -41,7 +41,7 @@ describe('kvstore chaos: a short run per fault type', function () {
   before(async function () {
     this.timeout(60_000);
     out = await mkdtemp(join(tmpdir(), 'flotilla-chaos-test-'));
-    cluster = await LocalCluster.start(3, kvstoreCommand());
+    cluster = await LocalCluster.start(3, kvstoreCommand(FAST_TIMING));
   });
   after(async () => {
     await cluster?.stop();
@@ -51,7 +51,7 @@ describe('kvstore chaos: a short run per fault type', function () {
   for (const c of CASES) {
     it(`${c.fault}: the run completes, the cluster recovers${c.failover ? ' with a failover' : ''}, and every check passes`, async () => {
       const lines: string[] = [];
-      const options = parseChaosOptions(['--duration', '5', '--interval', '3', '--faults', c.fault, '--clients', '4', '--keys', '4', '--seed', '11', '--max-unavailable', MAX_UNAVAILABLE_S, '--out', out], out, 0);
+      const options = parseChaosOptions(['--duration', '5', '--interval', '3', '--faults', c.fault, '--clients', '4', '--keys', '4', '--seed', '11', '--max-unavailable', MAX_UNAVAILABLE_S, '--out', out, ...FAST_TIMING_FLAGS], out, 0);
       const run = await runChaos(options, (l) => lines.push(l), undefined, cluster);
       const why = () => `${lines.join('\n')}\n${cluster!.members.map((m) => `${m.spec.name}:\n${m.log}`).join('\n')}`;
 
@@ -70,13 +70,13 @@ describe('kvstore chaos: a short run per fault type', function () {
   }
 
   it('writes report.json (history and verdict) and a self-contained report.html with the timeline chart', async () => {
-    const options = parseChaosOptions(['--duration', '2', '--interval', '10', '--clients', '2', '--seed', '3', '--out', join(out, 'report')], out, 0);
+    const options = parseChaosOptions(['--duration', '2', '--interval', '10', '--clients', '2', '--seed', '3', '--out', join(out, 'report'), ...FAST_TIMING_FLAGS], out, 0);
     const checked = checkRun(await runChaos(options, () => undefined, undefined, cluster));
     const files = await writeReports(checked);
     const doc = JSON.parse(await readFile(files.json, 'utf8'));
     expect(doc.history.operations.length).to.equal(checked.run.history.operations.length);
     expect(doc.verdict.status).to.equal('ok');
-    expect(doc.replay).to.equal('kvstore chaos --members 3 --duration 2 --faults kill-leader,kill-random,pause,partition-leader,asymmetric,flapping,membership,restart --interval 10 --clients 2 --keys 8 --seed 3');
+    expect(doc.replay).to.equal('kvstore chaos --members 3 --duration 2 --faults kill-leader,kill-random,pause,partition-leader,asymmetric,flapping,membership,restart --interval 10 --clients 2 --keys 8 --heartbeat-interval 50 --election-timeout 500 --seed 3');
     const html = await readFile(files.html, 'utf8');
     expect(html).to.match(/^<!doctype html>/).and.include('<svg').and.include('PASS');
     expect(html, 'nothing fetched').not.to.match(/<(script|link|img)\b/);

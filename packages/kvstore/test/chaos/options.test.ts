@@ -8,7 +8,8 @@ describe('kvstore chaos: flags and the fault schedule', () => {
   it('defaults: 3 members, every fault every 3 s, the availability limit of 3 election timeouts, reports under bench-results/chaos', () => {
     const o = parseChaosOptions([], '/work', 77);
     expect(o).to.include({ members: 3, durationMs: 60_000, intervalMs: 3000, clients: 8, keys: 8, seed: 77, out: '/work/bench-results/chaos', maxUnavailableMs: DEFAULT_MAX_UNAVAILABLE_MS });
-    expect(DEFAULT_MAX_UNAVAILABLE_MS).to.equal(1500);
+    expect(DEFAULT_MAX_UNAVAILABLE_MS).to.equal(3000);
+    expect(o.timing).to.deep.equal({ heartbeatMs: 100, electionTimeoutMs: 1000 });
     expect(o.faults).to.deep.equal([...FAULT_KINDS]);
     expect(o.endpoints).to.equal(undefined);
   });
@@ -17,6 +18,9 @@ describe('kvstore chaos: flags and the fault schedule', () => {
     const o = parseChaosOptions(['--members', '5', '--duration', '2.5', '--faults', 'pause, kill-leader,pause', '--seed', '9', '--max-unavailable', '4'], '/w', 1);
     expect(o).to.include({ members: 5, durationMs: 2500, seed: 9, maxUnavailableMs: 4000 });
     expect(o.faults).to.deep.equal(['pause', 'kill-leader']);
+    const fast = parseChaosOptions(['--heartbeat-interval', '50', '--election-timeout', '500'], '/w', 1);
+    expect(fast.timing).to.deep.equal({ heartbeatMs: 50, electionTimeoutMs: 500 });
+    expect(fast.maxUnavailableMs, '3 of the election timeouts in force').to.equal(1500);
     const attached = parseChaosOptions(['--endpoints', 'http://127.0.0.1:1/,http://127.0.0.1:2'], '/w', 1);
     expect(attached.endpoints).to.deep.equal(['http://127.0.0.1:1', 'http://127.0.0.1:2']);
     expect(attached.maxUnavailableMs).to.equal(undefined);
@@ -31,6 +35,8 @@ describe('kvstore chaos: flags and the fault schedule', () => {
     refuse(['--duration', '0'], '--duration');
     refuse(['--max-unavailable', 'soon'], '--max-unavailable');
     refuse(['--endpoints', 'ftp://x'], '--endpoints');
+    refuse(['--heartbeat-interval', '100', '--election-timeout', '400'], 'less than 5 heartbeats');
+    refuse(['--election-timeout', '1s'], '--election-timeout');
     expect(() => parseChaosOptions(['--help'], '/w', 1)).to.throw(ChaosHelpRequested);
   });
 

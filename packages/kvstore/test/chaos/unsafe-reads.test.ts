@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { checkRun } from '../../src/chaos/main.js';
 import { parseChaosOptions } from '../../src/chaos/options.js';
 import { runChaos } from '../../src/chaos/runner.js';
-import { expectWellFormed } from './well-formed.js';
+import { FAST_TIMING_FLAGS, expectWellFormed } from './well-formed.js';
 
 /**
  * The checker's own test against a real broken cluster: with FLOTILLA_UNSAFE_FOLLOWER_READS=1 a
@@ -17,7 +17,7 @@ describe('kvstore chaos: a cluster that serves stale reads', function () {
   it('is caught by the linearizability check when its leader is partitioned away', async () => {
     const lines: string[] = [];
     const options = {
-      ...parseChaosOptions(['--duration', '6', '--interval', '4', '--faults', 'partition-leader', '--clients', '6', '--keys', '2', '--seed', '5'], tmpdir(), 0),
+      ...parseChaosOptions(['--duration', '6', '--interval', '4', '--faults', 'partition-leader', '--clients', '6', '--keys', '2', '--seed', '5', ...FAST_TIMING_FLAGS], tmpdir(), 0),
       memberEnv: { FLOTILLA_UNSAFE_FOLLOWER_READS: '1' },
     };
     const run = await runChaos(options, (l) => lines.push(l));
