@@ -29,56 +29,56 @@ const bool = (name: string, keepZero = false): FieldSpec => ({ name, type: 'bool
 const message = (name: string, schema: Schema, repeated = false): FieldSpec => ({ name, type: { message: schema }, ...(repeated ? { repeated } : {}) });
 
 const OWNER_REFERENCE: Schema = {
-  1: { name: 'kind', type: 'string' },
-  3: { name: 'name', type: 'string' },
-  4: { name: 'uid', type: 'string' },
-  5: { name: 'apiVersion', type: 'string' },
-  6: { name: 'controller', type: 'bool' },
-  7: { name: 'blockOwnerDeletion', type: 'bool' },
+  1: str('kind'),
+  3: str('name'),
+  4: str('uid'),
+  5: str('apiVersion'),
+  6: bool('controller', true),
+  7: bool('blockOwnerDeletion', true),
 };
 
 /** ObjectMeta's writable fields (server-set ones such as timestamps are ignored on create). */
 const OBJECT_META: Schema = {
-  1: { name: 'name', type: 'string' },
-  2: { name: 'generateName', type: 'string' },
-  3: { name: 'namespace', type: 'string' },
-  5: { name: 'uid', type: 'string' },
-  6: { name: 'resourceVersion', type: 'string' },
-  7: { name: 'generation', type: 'int64' },
+  1: str('name'),
+  2: str('generateName'),
+  3: str('namespace'),
+  5: str('uid'),
+  6: str('resourceVersion'),
+  7: int('generation'),
   11: { name: 'labels', type: { map: 'string' } },
   12: { name: 'annotations', type: { map: 'string' } },
   13: { name: 'ownerReferences', type: { message: OWNER_REFERENCE }, repeated: true },
-  14: { name: 'finalizers', type: 'string', repeated: true },
+  14: strings('finalizers'),
 };
 export const METADATA: FieldSpec = { name: 'metadata', type: { message: OBJECT_META } };
-const LOCAL_OBJECT_REFERENCE: Schema = { 1: { name: 'name', type: 'string' } };
+const LOCAL_OBJECT_REFERENCE: Schema = { 1: str('name') };
 
 const RESOURCE_ATTRIBUTES: Schema = {
-  1: { name: 'namespace', type: 'string' },
-  2: { name: 'verb', type: 'string' },
-  3: { name: 'group', type: 'string' },
-  4: { name: 'version', type: 'string' },
-  5: { name: 'resource', type: 'string' },
-  6: { name: 'subresource', type: 'string' },
-  7: { name: 'name', type: 'string' },
+  1: str('namespace'),
+  2: str('verb'),
+  3: str('group'),
+  4: str('version'),
+  5: str('resource'),
+  6: str('subresource'),
+  7: str('name'),
 };
 
 const POLICY_RULE: Schema = {
-  1: { name: 'verbs', type: 'string', repeated: true },
-  2: { name: 'apiGroups', type: 'string', repeated: true },
-  3: { name: 'resources', type: 'string', repeated: true },
-  4: { name: 'resourceNames', type: 'string', repeated: true },
-  5: { name: 'nonResourceURLs', type: 'string', repeated: true },
+  1: strings('verbs'),
+  2: strings('apiGroups'),
+  3: strings('resources'),
+  4: strings('resourceNames'),
+  5: strings('nonResourceURLs'),
 };
 const LABEL_SELECTOR: Schema = {
   1: { name: 'matchLabels', type: { map: 'string' } },
-  2: { name: 'matchExpressions', type: { message: { 1: { name: 'key', type: 'string' }, 2: { name: 'operator', type: 'string' }, 3: { name: 'values', type: 'string', repeated: true } } }, repeated: true },
+  2: { name: 'matchExpressions', type: { message: { 1: str('key'), 2: str('operator'), 3: strings('values') } }, repeated: true },
 };
 const RULES: FieldSpec = { name: 'rules', type: { message: POLICY_RULE }, repeated: true };
 const BINDING: Schema = {
   1: METADATA,
-  2: { name: 'subjects', type: { message: { 1: { name: 'kind', type: 'string' }, 2: { name: 'apiGroup', type: 'string' }, 3: { name: 'name', type: 'string' }, 4: { name: 'namespace', type: 'string' } } }, repeated: true },
-  3: { name: 'roleRef', type: { message: { 1: { name: 'apiGroup', type: 'string' }, 2: { name: 'kind', type: 'string' }, 3: { name: 'name', type: 'string' } } } },
+  2: { name: 'subjects', type: { message: { 1: str('kind'), 2: str('apiGroup'), 3: str('name'), 4: str('namespace') } }, repeated: true },
+  3: { name: 'roleRef', type: { message: { 1: str('apiGroup'), 2: str('kind'), 3: str('name') } } },
 };
 
 const TOLERATION: Schema = { 1: str('key'), 2: str('operator'), 3: str('value'), 4: str('effect'), 5: int('tolerationSeconds', true) };
@@ -169,7 +169,7 @@ export const KINDS: Readonly<Record<string, Schema>> = {
   'v1/Pod': { 1: METADATA, 2: message('spec', POD_SPEC) },
   'v1/Service': { 1: METADATA, 2: message('spec', SERVICE_SPEC) },
   'apps/v1/Deployment': { 1: METADATA, 2: message('spec', DEPLOYMENT_SPEC) },
-  'v1/Namespace': { 1: METADATA, 2: { name: 'spec', type: { message: { 1: { name: 'finalizers', type: 'string', repeated: true } } } } },
+  'v1/Namespace': { 1: METADATA, 2: { name: 'spec', type: { message: { 1: strings('finalizers') } } } },
   'v1/ConfigMap': {
     1: METADATA,
     2: { name: 'data', type: { map: 'string' } },
@@ -179,7 +179,7 @@ export const KINDS: Readonly<Record<string, Schema>> = {
   'v1/Secret': {
     1: METADATA,
     2: { name: 'data', type: { map: 'bytes' } },
-    3: { name: 'type', type: 'string' },
+    3: str('type'),
     4: { name: 'stringData', type: { map: 'string' } },
     5: bool('immutable', true),
   },
@@ -189,8 +189,8 @@ export const KINDS: Readonly<Record<string, Schema>> = {
       name: 'spec',
       type: {
         message: {
-          1: { name: 'audiences', type: 'string', repeated: true },
-          3: { name: 'boundObjectRef', type: { message: { 1: { name: 'kind', type: 'string' }, 2: { name: 'apiVersion', type: 'string' }, 3: { name: 'name', type: 'string' }, 4: { name: 'uid', type: 'string' } } } },
+          1: strings('audiences'),
+          3: { name: 'boundObjectRef', type: { message: { 1: str('kind'), 2: str('apiVersion'), 3: str('name'), 4: str('uid') } } },
           4: int('expirationSeconds', true),
         },
       },
@@ -204,12 +204,12 @@ export const KINDS: Readonly<Record<string, Schema>> = {
       type: {
         message: {
           1: { name: 'resourceAttributes', type: { message: RESOURCE_ATTRIBUTES } },
-          2: { name: 'nonResourceAttributes', type: { message: { 1: { name: 'path', type: 'string' }, 2: { name: 'verb', type: 'string' } } } },
+          2: { name: 'nonResourceAttributes', type: { message: { 1: str('path'), 2: str('verb') } } },
         },
       },
     },
   },
-  'authorization.k8s.io/v1/SelfSubjectRulesReview': { 1: METADATA, 2: { name: 'spec', type: { message: { 1: { name: 'namespace', type: 'string' } } } } },
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': { 1: METADATA, 2: { name: 'spec', type: { message: { 1: str('namespace') } } } },
   'rbac.authorization.k8s.io/v1/Role': { 1: METADATA, 2: RULES },
   'rbac.authorization.k8s.io/v1/ClusterRole': { 1: METADATA, 2: RULES, 3: { name: 'aggregationRule', type: { message: { 1: { name: 'clusterRoleSelectors', type: { message: LABEL_SELECTOR }, repeated: true } } } } },
   'rbac.authorization.k8s.io/v1/RoleBinding': BINDING,
