@@ -2,6 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
+import { ChaosOptionError, ChaosUsage } from './chaos/chaos-options.js';
+import { runChaosCommand } from './chaos/chaos-command.js';
 import { ClusterFiles, isAlive } from './cluster-files.js';
 import { ClusterPki } from './pki.js';
 import { Probe, waitFor } from './probe.js';
@@ -16,6 +18,7 @@ Usage:
   flotilla kubeconfig [--path]
   flotilla kill <master-N | worker-N | master-N/<component> | kvstore | kube-scheduler | kube-controller-manager> [--down-for SECONDS]
   flotilla down
+  flotilla chaos [--duration 120] [--interval 20] [--faults store-leader,scheduler-leader,controller-leader,worker] [--down-for 10] [--replicas 4] [--seed N]
 
 Every command takes --data-dir DIR (default ./.flotilla, or $FLOTILLA_HOME).
 up:   starts (or resumes) the cluster and stays in the foreground; Ctrl-C stops it.
@@ -27,7 +30,7 @@ up:   starts (or resumes) the cluster and stays in the foreground; Ctrl-C stops 
 kill: kill -9; the launcher starts the processes again after --down-for seconds (default: the
       restart delay). A bare component name kills its leader (the store leader, the active
       scheduler or controller-manager).
-`;
+${ChaosUsage}`;
 
 const say = (line: string) => process.stdout.write(line + '\n');
 
@@ -148,6 +151,14 @@ async function main(argv: string[]): Promise<number> {
         'down-for': { type: 'string' },
         'node-grace-period': { type: 'string' },
         'eviction-timeout': { type: 'string' },
+        duration: { type: 'string' },
+        interval: { type: 'string' },
+        faults: { type: 'string' },
+        replicas: { type: 'string' },
+        seed: { type: 'string' },
+        'report-dir': { type: 'string' },
+        settle: { type: 'string' },
+        'keep-namespace': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -170,6 +181,10 @@ async function main(argv: string[]): Promise<number> {
       return runDown(files);
     case 'kill':
       return runKill(files, rest[0], values['down-for'] as string | undefined);
+    case 'chaos':
+      return runChaosCommand(files, values, say).catch((err: Error) => {
+        throw err instanceof ChaosOptionError ? new UsageError(err.message) : err;
+      });
     case 'kubeconfig':
       if (values.path) say(files.adminKubeconfig);
       else process.stdout.write(await readFile(files.adminKubeconfig, 'utf8'));
