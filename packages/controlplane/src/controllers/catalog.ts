@@ -1,5 +1,9 @@
 import type { Controller, ControllerContext } from './framework/controller.js';
+import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
+import { EndpointsController } from './endpoints/controller.js';
+import { NodeLifecycleController } from './nodelifecycle/controller.js';
+import { TaintEvictionController } from './nodelifecycle/taint-eviction-controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 
 /** The knobs of the controllers that the command line sets. */
@@ -26,6 +30,10 @@ interface CatalogEntry {
 export const CATALOG: readonly CatalogEntry[] = [
   { name: 'replicaset', aliases: ['replicaset-controller'], create: (ctx, s) => new ReplicaSetController(ctx, s.workers.replicaset) },
   { name: 'deployment', aliases: ['deployment-controller'], create: (ctx, s) => new DeploymentController(ctx, s.workers.deployment) },
+  { name: 'daemonset', aliases: ['daemonset-controller'], create: (ctx, s) => new DaemonSetController(ctx, s.workers.daemonset) },
+  { name: 'endpoint', aliases: ['endpoints-controller'], create: (ctx, s) => new EndpointsController(ctx, s.workers.endpoint) },
+  { name: 'nodelifecycle', aliases: ['node-lifecycle-controller'], create: (ctx, s) => new NodeLifecycleController(ctx, s.nodeMonitorPeriodMs, s.nodeMonitorGracePeriodMs) },
+  { name: 'taint-eviction', aliases: ['taint-eviction-controller'], create: (ctx) => new TaintEvictionController(ctx) },
 ];
 
 /** Thrown for a --controllers entry that names no controller. */

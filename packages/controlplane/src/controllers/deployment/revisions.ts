@@ -1,4 +1,7 @@
+import { byCreation } from '../framework/pods.js';
 import type { ReplicaSet } from '../framework/types.js';
+
+export { byCreation };
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
@@ -23,12 +26,4 @@ export function replicaSetsBeyondHistory(old: readonly ReplicaSet[], limit: numb
   const excess = old.length - Math.max(0, limit);
   if (excess <= 0) return [];
   return [...idle].sort((a, b) => revisionOf(a) - revisionOf(b) || byCreation(a, b)).slice(0, excess);
-}
-
-/** Oldest first; the name breaks ties so the order is total. */
-export function byCreation(a: ReplicaSet, b: ReplicaSet): number {
-  const ta = a.metadata.creationTimestamp ?? '';
-  const tb = b.metadata.creationTimestamp ?? '';
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
 }

@@ -41,3 +41,13 @@ export function timeOf(timestamp: string | undefined): number | undefined {
   const t = Date.parse(timestamp);
   return Number.isNaN(t) ? undefined : t;
 }
+
+/** Oldest first; the name breaks ties so the order is total. */
+export function byCreation(a: KubeObject, b: KubeObject): number {
+  const ta = a.metadata.creationTimestamp ?? '';
+  const tb = b.metadata.creationTimestamp ?? '';
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const na = a.metadata.name ?? '';
+  const nb = b.metadata.name ?? '';
+  return na < nb ? -1 : na > nb ? 1 : 0;
+}
