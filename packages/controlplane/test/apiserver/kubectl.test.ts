@@ -131,6 +131,16 @@ describe('kube-apiserver with the real kubectl', function () {
     expect(deployment.metadata.managedFields[0].manager).to.equal('kubectl-client-side-apply');
   });
 
+  it('explains fields from the served OpenAPI schemas', async () => {
+    const containers = await ok(['explain', 'pods.spec.containers']);
+    expect(containers).to.match(/^FIELD: containers <\[\]Container>$/m);
+    expect(containers).to.match(/^  name\t<string> -required-$/m);
+    expect(containers).to.match(/^  ports\t<\[\]ContainerPort>$/m);
+    const strategy = await ok(['explain', 'deployments.spec.strategy']);
+    expect(strategy).to.match(/^GROUP:\s+apps$/m);
+    expect(strategy).to.match(/^  rollingUpdate\t<RollingUpdateDeployment>$/m);
+  });
+
   it('describes the Deployment', async () => {
     const out = await ok(['describe', 'deployment', 'web', '-n', 'shop']);
     expect(out).to.match(/^Name:\s+web$/m);

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { API_GROUPS, type ResourceInfo, resourcesOf } from '../../api/resources.js';
+import { openApiSchemas } from '../openapi/catalog.js';
 import { KUBERNETES_VERSION } from './discovery.js';
 import { writeJson } from './responses.js';
 
 /**
  * OpenAPI v3, as far as kubectl needs it: one document per group version listing the
  * object paths with their PATCH operation, its `x-kubernetes-group-version-kind` and the
- * `fieldValidation` query parameter. kubectl reads that to know the server validates fields
- * itself (kubectl apply's default --validate=strict), and computes patches from its own
- * built-in types, so no schemas are served (kubectl explain has nothing to show).
+ * `fieldValidation` query parameter (kubectl reads that to know the server validates fields
+ * itself, kubectl apply's default --validate=strict), and the schemas of the served kinds
+ * (../openapi/), which `kubectl explain` shows.
  */
 function groupVersions(): { path: string; group: string; version: string }[] {
   return [{ path: 'api/v1', group: '', version: 'v1' }, ...API_GROUPS.map((g) => ({ path: `apis/${g.name}/${g.version}`, group: g.name, version: g.version }))];
@@ -35,12 +36,13 @@ function pathsOf(root: string, r: ResourceInfo): Record<string, unknown> {
   };
 }
 
-function documentOf(gv: { path: string; group: string; version: string }): Record<string, unknown> {
+function documentOf(gv: { path: string; group: string; version: string }, schemas: Record<string, unknown>): Record<string, unknown> {
   const paths = Object.assign({}, ...resourcesOf(gv.group, gv.version).map((r) => pathsOf(gv.path, r)));
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: KUBERNETES_VERSION.gitVersion }, paths, components: { schemas: {} } };
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: KUBERNETES_VERSION.gitVersion }, paths, components: { schemas } };
 }
 
-const DOCUMENTS = new Map(groupVersions().map((gv) => [gv.path, JSON.stringify(documentOf(gv))]));
+const SCHEMAS = openApiSchemas();
+const DOCUMENTS = new Map(groupVersions().map((gv) => [gv.path, JSON.stringify(documentOf(gv, SCHEMAS))]));
 const hashOf = (text: string) => createHash('sha512').update(text).digest('hex').slice(0, 128).toUpperCase();
 
 /** Serves /openapi/v3 and /openapi/v3/<group version>; false for other paths. */
