@@ -59,6 +59,20 @@ describe('chaos verdict', () => {
     expect(r.fullyReadyAfterMs).to.equal(1500);
   });
 
+  it('waits for a new leader past the next fault (a lease outlives a short interval), and says when one never came', () => {
+    const run = goodRun();
+    const second = { ...run.faults[0], kind: 'worker' as const, at: 2000, killedAt: 2000, target: 'worker-1', killed: [] };
+    const observations = [observe(0, 'master-3', 2), { ...observe(1100, 'master-3', 1), leaders: {} }, { ...observe(2100, 'master-3', 1), leaders: {} }, observe(3000, 'master-2', 1), observe(3500, 'master-2', 2)];
+    const [first, next] = judge({ ...run, faults: [run.faults[0], second], observations }).recoveries;
+    expect(first.spanEnd).to.equal(2000);
+    expect(first.newLeaders.store).to.deep.equal({ afterMs: 2000, from: 'master-3', to: 'master-2' });
+    expect(first.fullyReadyAfterMs).to.equal(2500);
+    expect(next.fullyReadyAfterMs).to.equal(1500);
+    const never = judge({ ...run, observations: observations.slice(0, 3) }).recoveries[0];
+    expect(never.newLeaders.store?.afterMs).to.equal(null);
+    expect(never.fullyReadyAfterMs).to.equal(null);
+  });
+
   it('fails a run that lost an acknowledged write', () => {
     const run = { ...goodRun(), finalValues: { 'cm-0': 2, 'cm-1': 2 } };
     const check = judge(run).checks.find((c) => c.name === 'acknowledged-writes')!;

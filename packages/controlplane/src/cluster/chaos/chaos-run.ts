@@ -6,7 +6,7 @@ import type { ChaosOptions } from './chaos-options.js';
 import { ClusterObserver } from './cluster-observer.js';
 import { ConfigMapWriter } from './config-map-writer.js';
 import { DeploymentWorkload } from './deployment-workload.js';
-import { injectFault } from './fault-injector.js';
+import { awaitTarget, injectFault } from './fault-injector.js';
 import { planFaults, planScales, type PlannedFault } from './fault-plan.js';
 import type { ChaosHistory, FaultRecord, Observation, ScaleRecord } from './history.js';
 import { progressLine } from './progress-line.js';
@@ -95,6 +95,7 @@ export async function runChaos(files: ClusterFiles, options: ChaosOptions, say: 
       writer.run(running.signal),
       observer.run(running.signal, ObserveEveryMs),
       onSchedule(plan, now, running.signal, async (planned) => {
+        await awaitTarget(planned, () => observer.latest, options.intervalMs / 2, running.signal);
         const record = await injectFault(state.controlUrl, planned, observer.latest, options.downForMs, now);
         faults.push(record);
         say(`chaos: ${(record.at / 1000).toFixed(1)} s ${record.kind}: ${record.skipped ? `skipped (${record.skipped})` : `killed ${record.killed.map((k) => `${k.host}/${k.component}${k.role ? ` (${k.role})` : ''}`).join(', ')}`}`);

@@ -12,6 +12,16 @@ export function faultTarget(fault: PlannedFault, latest: Observation | undefined
 }
 
 /**
+ * Waits (polling the observer's latest observation) until a leader-killing fault has a target,
+ * so a fault planned while an election is still going on hits the next leader rather than being
+ * skipped; gives up after `timeoutMs` or when `signal` aborts.
+ */
+export async function awaitTarget(fault: PlannedFault, latest: () => Observation | undefined, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!faultTarget(fault, latest()) && Date.now() < deadline && !signal.aborted) await new Promise((r) => setTimeout(r, 250));
+}
+
+/**
  * Kills the fault's host through the running launcher's control endpoint (POST /kill), which
  * holds it down for `downForMs` before starting it again. A fault without a target, or one the
  * launcher refuses, is recorded as skipped with the reason.

@@ -5,12 +5,16 @@ export interface FaultRecovery {
   readonly fault: FaultRecord;
   /** Up to the next fault (or the end of the run): the span this fault is judged over. */
   readonly spanEnd: number;
-  /** For each role whose holder was on the killed host: when a holder was seen again (ms after the kill, null: not in the span) and where. */
+  /**
+   * For each role whose holder was on the killed host: when a holder was seen again (ms after the
+   * kill, null: never) and where. Looked for up to the end of the run, since a lease outlives a
+   * short interval; a later fault may then share the wait.
+   */
   readonly newLeaders: Partial<Record<Role, { readonly afterMs: number | null; readonly from: string; readonly to?: string }>>;
   /** From the first write that did not succeed to the return of the first one invoked after the last such that did (0: none failed). */
   readonly writeUnavailableMs: number;
   readonly writesNotOk: number;
-  /** Until the Deployment was at full readiness again (0: it stayed ready; null: not within the span). */
+  /** From the kill until the Deployment was whole again after its last shortfall in the span (0: it stayed ready; null: never). */
   readonly fullyReadyAfterMs: number | null;
 }
 
@@ -24,14 +28,14 @@ function holderBefore(observations: readonly Observation[], role: Role, at: numb
   return holder;
 }
 
-function newLeaders(history: ChaosHistory, fault: FaultRecord, spanEnd: number): FaultRecovery['newLeaders'] {
+function newLeaders(history: ChaosHistory, fault: FaultRecord): FaultRecovery['newLeaders'] {
   const out: { -readonly [R in Role]?: { afterMs: number | null; from: string; to?: string } } = {};
   if (!fault.target) return out;
   for (const role of Roles) {
     const from = holderBefore(history.observations, role, fault.at);
     if (from !== fault.target) continue;
     // Observations begun after the launcher answered the kill cannot have seen the killed process.
-    const seen = history.observations.find((o) => o.at >= fault.killedAt && o.at < spanEnd && o.leaders[role] !== undefined);
+    const seen = history.observations.find((o) => o.at >= fault.killedAt && o.leaders[role] !== undefined);
     out[role] = seen ? { afterMs: seen.at - fault.at, from, to: seen.leaders[role] } : { afterMs: null, from };
   }
   return out;
@@ -49,16 +53,16 @@ export function writeUnavailability(writes: readonly WriteRecord[], from: number
   return { ms: end - firstBad, notOk: notOk.length };
 }
 
-/** When the Deployment was last short of ready replicas in [from, to), and whether it was whole again after. */
+/** From `from` until the Deployment was whole after its last shortfall of ready replicas in [from, to). */
 function fullyReadyAfter(observations: readonly Observation[], from: number, to: number): number | null {
-  const inSpan = observations.filter((o) => o.at >= from && o.at < to && o.desiredReplicas !== undefined);
+  const known = observations.filter((o) => o.at >= from && o.desiredReplicas !== undefined);
   const full = (o: Observation) => (o.readyReplicas ?? 0) >= o.desiredReplicas!;
   let lastShort = -1;
-  inSpan.forEach((o, i) => {
-    if (!full(o)) lastShort = i;
+  known.forEach((o, i) => {
+    if (o.at < to && !full(o)) lastShort = i;
   });
   if (lastShort < 0) return 0;
-  const back = inSpan[lastShort + 1];
+  const back = known.slice(lastShort + 1).find(full);
   return back ? back.at - from : null;
 }
 
@@ -71,7 +75,7 @@ export function faultRecoveries(history: ChaosHistory): FaultRecovery[] {
     return {
       fault,
       spanEnd,
-      newLeaders: newLeaders(history, fault, spanEnd),
+      newLeaders: newLeaders(history, fault),
       writeUnavailableMs: writes.ms,
       writesNotOk: writes.notOk,
       fullyReadyAfterMs: fullyReadyAfter(history.observations, fault.at, spanEnd),

@@ -22,7 +22,8 @@ export function replayCommand(run: ChaosRun): string {
 export function renderReportHtml(run: ChaosRun, verdict: Verdict): string {
   const h = run.history;
   const ok = h.writes.filter((w) => w.outcome === 'ok').length;
-  const chart = renderTimelineChart(h, run.masters, `${runTitle(run)} · ${ok} of ${h.writes.length} writes ok`);
+  const injected = h.faults.filter((f) => !f.skipped).length;
+  const chart = renderTimelineChart(h, run.masters, `${run.masters.length} masters, ${run.workers.length} workers · ${injected} faults · ${ok} of ${h.writes.length} writes ok`);
   const colour = verdict.passed ? '#276749' : '#c53030';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>flotilla chaos report</title>
@@ -36,10 +37,11 @@ code { background: #f7fafc; padding: 2px 4px; font-size: 12px; }
 </style></head><body>
 <h1>flotilla chaos</h1>
 <p class="verdict">${verdict.passed ? 'PASS' : 'FAIL'}</p>
+<p>${escapeText(runTitle(run))}</p>
 <p>Started ${escapeText(h.startedAt)}, ran ${sec(h.endedAt)} in namespace <code>${escapeText(run.namespace)}</code>. Again: <code>${escapeText(replayCommand(run))}</code></p>
 ${chart}
 <h2>Faults</h2>
-<p>New leader: from the kill to the first observation (every 250 ms) of a holder of a leadership the killed master held. Writes unavailable: from the first write that did not succeed to the return of the first successful write invoked after the last one that did not. Fully ready after: until the Deployment last came back to all its replicas ready before the next fault.</p>
+<p>New leader: from the kill to the first observation (every 250 ms) of a holder of a leadership the killed master held (looked for to the end of the run: a lease can outlive an interval). Writes unavailable: from the first write that did not succeed to the return of the first successful write invoked after the last one that did not. Fully ready after: from the kill until the Deployment had all its replicas ready again after its last shortfall before the next fault (scales in that span count too).</p>
 ${table(FaultColumns, faultRows(run, verdict))}
 <h2>Checks</h2>
 ${table(['check', 'result', 'summary', 'violations'], verdict.checks.map((c) => [c.name, c.passed ? 'PASS' : 'FAIL', c.summary, c.violations.join('; ')]))}

@@ -17,7 +17,7 @@ export function runTitle(run: ChaosRun): string {
 export function newLeaderText(r: FaultRecovery, role: Role): string {
   const l = r.newLeaders[role];
   if (!l) return '-';
-  return l.afterMs === null ? 'not seen' : `${sec(l.afterMs)} (${l.to})`;
+  return l.afterMs === null ? 'never seen' : `${sec(l.afterMs)} (${l.to})`;
 }
 
 /** The rows of the per-fault table, shared by the terminal summary and the HTML report. */
@@ -31,7 +31,7 @@ export function faultRows(run: ChaosRun, verdict: Verdict): string[][] {
     newLeaderText(r, 'scheduler'),
     newLeaderText(r, 'controller-manager'),
     r.writesNotOk === 0 ? 'none' : `${sec(r.writeUnavailableMs)} (${r.writesNotOk} not ok)`,
-    r.fullyReadyAfterMs === null ? 'not in span' : r.fullyReadyAfterMs === 0 ? 'stayed ready' : sec(r.fullyReadyAfterMs),
+    r.fullyReadyAfterMs === null ? 'never' : r.fullyReadyAfterMs === 0 ? 'stayed ready' : sec(r.fullyReadyAfterMs),
   ]);
   const skipped = run.history.faults.filter((f) => f.skipped).map((f) => [sec(f.at), f.kind, f.target ?? '', `skipped: ${f.skipped}`, '', '', '', '']);
   return [...rows, ...skipped].sort((a, b) => parseFloat(a[0]) - parseFloat(b[0]));

@@ -1,7 +1,7 @@
 import { Roles, type ChaosHistory, type Role } from './history.js';
 
 const WIDTH = 1100;
-const LEFT = 130;
+const LEFT = 150;
 const RIGHT = 20;
 const PLOT_W = WIDTH - LEFT - RIGHT;
 const FAULT_LABELS = { top: 36, rowHeight: 13, rows: 2 };
@@ -64,9 +64,10 @@ export function renderTimelineChart(history: ChaosHistory, masters: readonly str
   }
 
   // Leaders: a lane per role, a segment per run of observations with the same holder.
+  out.push(`<text x="${LEFT}" y="${LEADERS.top - 6}">leaders (a gap: nobody seen leading)</text>`);
   Roles.forEach((role, lane) => {
     const y = LEADERS.top + lane * LEADERS.laneHeight;
-    out.push(`<text x="${LEFT - 6}" y="${y + 11}" text-anchor="end">${role} leader</text>`);
+    out.push(`<text x="${LEFT - 6}" y="${y + 11}" text-anchor="end">${role}</text>`);
     out.push(`<rect x="${LEFT}" y="${y}" width="${PLOT_W}" height="${LEADERS.laneHeight - 6}" fill="#f7fafc" stroke="#e2e8f0"/>`);
     for (const seg of leaderSegments(history, role)) {
       const colour = HOST_COLOURS[Math.max(0, masters.indexOf(seg.host)) % HOST_COLOURS.length];
@@ -102,12 +103,13 @@ export function renderTimelineChart(history: ChaosHistory, masters: readonly str
     [OUTCOME_COLOUR.unknown, 'write unknown'],
     ['#2f855a', 'ready replicas'],
     ['#ed8936', 'running pods'],
-    ['#1a202c', 'replicas asked (dashed)'],
+    ['#1a202c', 'replicas asked for (dashed)'],
     ...masters.map((m, i): [string, string] => [HOST_COLOURS[i % HOST_COLOURS.length], m]),
   ];
-  legend.forEach(([colour, label], i) => {
-    const lx = LEFT + i * 105;
+  let lx = LEFT;
+  legend.forEach(([colour, label]) => {
     out.push(`<rect x="${lx}" y="${HEIGHT - 18}" width="10" height="10" fill="${colour}"/><text x="${lx + 14}" y="${HEIGHT - 9}">${escapeText(label)}</text>`);
+    lx += 30 + label.length * 6;
   });
   out.push(`<text x="${LEFT + PLOT_W}" y="${bottom + 28}" text-anchor="end">seconds since the run started · bands: a fault, from the kill until the host is started again</text>`);
   out.push('</svg>');
