@@ -3,6 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { type Server, createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createClientCertificate, writeKubeconfig } from '../../src/apiserver/auth/index.js';
 import { createLogger } from '../../src/apiserver/log.js';
 import { RestClient } from '../../src/client/index.js';
 import { serviceChainName } from '../../src/proxy/iptables/chain-names.js';
@@ -116,7 +118,11 @@ describe('kube-proxy userspace mode', function () {
   });
 
   it('as a second proxy on the machine waits for the port, reports it, and takes over when the first stops', async () => {
-    const child = spawn(process.execPath, [PROXY_MAIN, '--kubeconfig', cp.adminKubeconfig, '--port', '0', '--hostname-override', 'worker-2', '--listener-retry-period', '200ms', '--log-level', 'error'], {
+    // The binary runs as system:kube-proxy, with only the bootstrap role system:node-proxier's rights.
+    const cert = await createClientCertificate(cp.ca, { commonName: 'system:kube-proxy' });
+    const kubeconfig = join(cp.dir.path, 'kube-proxy.kubeconfig');
+    await writeKubeconfig(kubeconfig, { server: cp.url, certificateAuthorityPem: cp.ca.certPem, credentials: { clientCertificatePem: cert.certPem, clientKeyPem: cert.keyPem }, userName: 'kube-proxy' });
+    const child = spawn(process.execPath, [PROXY_MAIN, '--kubeconfig', kubeconfig, '--port', '0', '--hostname-override', 'worker-2', '--listener-retry-period', '200ms', '--log-level', 'error'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
