@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { type Server, createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -143,6 +143,20 @@ describe('kube-proxy userspace mode', function () {
     await eventually(async () => ((await (await fetch(`${url}/listeners`)).json()) as Record<string, string>)[address] === 'bound' || undefined, 20_000, 'the second proxy to take the port over');
     expect(await fetchMany(clusterIP, SERVICE_PORT, 2)).to.deep.equal(['one', 'one']);
     expect(await (await fetch(`${url}/metrics`)).text()).to.match(/kubeproxy_sync_proxy_rules_last_timestamp_seconds \d/);
+  });
+
+  it('prints the iptables rules for the current services with --print-iptables and exits 0', async () => {
+    const printed = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [PROXY_MAIN, '--kubeconfig', cp.adminKubeconfig, '--print-iptables', '--log-level', 'error'], { timeout: 60_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(printed.code, printed.stderr).to.equal(0);
+    const svcChain = serviceChainName(`${NS}/web:http`, 'TCP');
+    expect(printed.stdout).to.match(/^\*filter$/m);
+    expect(printed.stdout).to.contain(`-A ${svcChain} -m comment --comment "${NS}/web:http -> 127.0.0.1:${one.port}"`);
+    expect(printed.stdout).to.contain(`-m statistic --mode random --probability 0.5000000000`);
+    expect(printed.stdout.trimEnd().endsWith('COMMIT')).to.equal(true);
   });
 
   it('closes the listener when the Service is deleted', async () => {
