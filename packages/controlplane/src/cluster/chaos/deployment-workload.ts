@@ -22,7 +22,16 @@ export function workloadDeployment(namespace: string, replicas: number): KubeObj
         metadata: { labels: { ...WorkloadLabel } },
         spec: {
           terminationGracePeriodSeconds: 2,
-          containers: [{ name: 'web', image: 'flotilla/node-http', command: ['node', '-e', ServerScript], ports: [{ containerPort: 8080 }] }],
+          containers: [
+            {
+              name: 'web',
+              image: 'flotilla/node-http',
+              command: ['node', '-e', ServerScript],
+              ports: [{ containerPort: 8080 }],
+              // Ready means answering, so a full Deployment is one that serves (the hollow runtime reports ready at once).
+              readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 2 },
+            },
+          ],
         },
       },
     },
