@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ChaosOptionError, chaosOptions } from '../../src/cluster/chaos/chaos-options.js';
 import type { ChaosRun } from '../../src/cluster/chaos/chaos-run.js';
 import type { ChaosHistory } from '../../src/cluster/chaos/history.js';
+import { progressLine } from '../../src/cluster/chaos/progress-line.js';
 import { renderReportHtml } from '../../src/cluster/chaos/report-html.js';
 import { formatSummary } from '../../src/cluster/chaos/summary-text.js';
 import { leaderSegments } from '../../src/cluster/chaos/timeline-chart.js';
@@ -48,6 +49,12 @@ describe('chaos options and reports', () => {
     expect(() => chaosOptions({ faults: 'store-leader,kill-everything' }, '/data')).to.throw(ChaosOptionError, /kill-everything/);
     expect(() => chaosOptions({ duration: 'soon' }, '/data')).to.throw(ChaosOptionError, /--duration/);
     expect(() => chaosOptions({ replicas: '2.5' }, '/data')).to.throw(ChaosOptionError, /--replicas/);
+  });
+
+  it('prints progress as time, writes, faults, leaders and readiness on one line', () => {
+    expect(progressLine(15_400, 120_000, history.writes, history.faults, history.observations[2])).to.equal(
+      'chaos:   15/120 s · writes 2 ok, 1 not · faults 1 · store master-2, scheduler -, controller-manager - · ready 1/1, 1 pods running',
+    );
   });
 
   it('splits a role into runs of one holder, with a gap where nobody led', () => {
