@@ -10,6 +10,7 @@ import { awaitTarget, injectFault } from './fault-injector.js';
 import { planFaults, planScales, type PlannedFault } from './fault-plan.js';
 import type { ChaosHistory, FaultRecord, Observation, ScaleRecord } from './history.js';
 import { progressLine } from './progress-line.js';
+import { describeKill, sec } from './summary-text.js';
 import { describeError } from './write-outcome.js';
 
 /** A finished run: what was planned, where, and what happened. */
@@ -98,7 +99,7 @@ export async function runChaos(files: ClusterFiles, options: ChaosOptions, say: 
         await awaitTarget(planned, () => observer.latest, options.intervalMs / 2, running.signal);
         const record = await injectFault(state.controlUrl, planned, observer.latest, options.downForMs, now);
         faults.push(record);
-        say(`chaos: ${(record.at / 1000).toFixed(1)} s ${record.kind}: ${record.skipped ? `skipped (${record.skipped})` : `killed ${record.killed.map((k) => `${k.host}/${k.component}${k.role ? ` (${k.role})` : ''}`).join(', ')}`}`);
+        say(`chaos: ${sec(record.at)} ${record.kind}: ${record.skipped ? '' : 'killed '}${describeKill(record)}`);
       }),
       onSchedule(scales, now, running.signal, async (s) => {
         scaleRecords.push(await workload.scale(s.replicas, now()));

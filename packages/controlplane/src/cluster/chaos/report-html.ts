@@ -1,5 +1,5 @@
 import type { ChaosRun } from './chaos-run.js';
-import { FaultColumns, faultRows, runTitle, sec } from './summary-text.js';
+import { describeKill, FaultColumns, faultRows, runTitle, sec } from './summary-text.js';
 import { escapeText, renderTimelineChart } from './timeline-chart.js';
 import type { Verdict } from './verdict.js';
 
@@ -46,7 +46,7 @@ ${table(FaultColumns, faultRows(run, verdict))}
 <h2>Checks</h2>
 ${table(['check', 'result', 'summary', 'violations'], verdict.checks.map((c) => [c.name, c.passed ? 'PASS' : 'FAIL', c.summary, c.violations.join('; ')]))}
 <h2>Kills</h2>
-${table(['at', 'kind', 'killed', 'down for'], h.faults.map((f) => [sec(f.at), f.kind, f.skipped ? `skipped: ${f.skipped}` : f.killed.map((k) => `${k.host}/${k.component}${k.role ? ` (${k.role})` : ''}`).join(', '), sec(f.downForMs)]))}
+${table(['at', 'kind', 'killed', 'down for'], h.faults.map((f) => [sec(f.at), f.kind, describeKill(f), sec(f.downForMs)]))}
 <h2>Scales</h2>
 ${table(['at', 'replicas', 'result'], h.scales.map((s) => [sec(s.at), String(s.replicas), s.ok ? 'acknowledged' : `failed: ${s.error ?? ''}`]))}
 </body></html>

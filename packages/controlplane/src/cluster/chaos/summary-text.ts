@@ -1,10 +1,15 @@
 import { formatTable } from '../status.js';
 import type { ChaosRun } from './chaos-run.js';
 import type { FaultRecovery } from './fault-recovery.js';
-import type { Role } from './history.js';
+import type { FaultRecord, Role } from './history.js';
 import type { Verdict } from './verdict.js';
 
 export const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** What a fault did: the processes it killed, or why it was skipped. */
+export function describeKill(f: FaultRecord): string {
+  return f.skipped ? `skipped: ${f.skipped}` : f.killed.map((k) => `${k.host}/${k.component}${k.role ? ` (${k.role})` : ''}`).join(', ');
+}
 
 /** The run in one line: what was done to which cluster. */
 export function runTitle(run: ChaosRun): string {
