@@ -67,7 +67,12 @@ export const RESOURCES: readonly ResourceInfo[] = [
     namespaced: true,
     shortNames: ['po'],
     all: true,
-    subresources: [status('Pod'), { name: 'binding', kind: 'Binding', verbs: ['create'] }, { name: 'log', kind: 'Pod', verbs: ['get'] }],
+    subresources: [
+      status('Pod'),
+      { name: 'binding', kind: 'Binding', verbs: ['create'] },
+      { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+      { name: 'log', kind: 'Pod', verbs: ['get'] },
+    ],
   }),
   resource({ resource: 'services', kind: 'Service', namespaced: true, shortNames: ['svc'], all: true, subresources: [status('Service')] }),
   resource({ resource: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep'] }),

@@ -82,6 +82,26 @@ describe('kube-apiserver defaults for workers', function () {
     });
   });
 
+  describe('kubectl drain', () => {
+    it('cordons the node and evicts its pods through pods/eviction (policy/v1)', async () => {
+      expect((await cp.http('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'drained' } })).status).to.equal(201);
+      const pod = await cp.http('POST', `/api/v1/namespaces/${NS}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'on-drained' }, spec: { nodeName: 'drained', containers: [{ name: 'c', image: 'busybox' }] } });
+      expect(pod.status, pod.text).to.equal(201);
+      const run = await cp.kubectl(['drain', 'drained', '--force', '--grace-period=0', '--timeout=30s']);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.contain(`pod/on-drained evicted`);
+      expect(run.stdout).to.contain('node/drained drained');
+      expect((await cp.http('GET', `/api/v1/namespaces/${NS}/pods/on-drained`)).status).to.equal(404);
+      expect((await cp.http('GET', '/api/v1/nodes/drained')).body.spec.unschedulable).to.equal(true);
+    });
+
+    it('refuses an eviction naming another pod with 400', async () => {
+      const refused = await cp.http('POST', `/api/v1/namespaces/${NS}/pods/p1/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'p2', namespace: NS } });
+      expect(refused.status, refused.text).to.equal(400);
+      expect(refused.body.message).to.equal('name in URL does not match name in Eviction object');
+    });
+  });
+
   describe('kubectl auth can-i --list', () => {
     it('lists the rules of a user from their RoleBinding in the namespace', async () => {
       const role = await cp.kubectl(['create', 'role', 'pod-reader', '-n', NS, '--verb=get,list', '--resource=pods']);

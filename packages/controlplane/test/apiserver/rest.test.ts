@@ -276,6 +276,16 @@ describe('kube-apiserver REST and watch', function () {
       expect(unsupported.body).to.include({ reason: 'UnsupportedMediaType' });
     });
 
+    it('refuses a DELETE body it cannot read with 400, and reads DeleteOptions in JSON', async () => {
+      expect((await cp.http('POST', CM, configMap('to-delete'))).status).to.equal(201);
+      const garbage = await cp.http('DELETE', `${CM}/to-delete`, '{not json');
+      expect(garbage.status).to.equal(400);
+      expect(garbage.body).to.include({ kind: 'Status', reason: 'BadRequest' });
+      const stale = await cp.http('DELETE', `${CM}/to-delete`, { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion: '1' } });
+      expect(stale.status, stale.text).to.equal(409);
+      expect((await cp.http('DELETE', `${CM}/to-delete`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 })).status).to.equal(200);
+    });
+
     it('reads YAML bodies', async () => {
       const created = await cp.http('POST', CM, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  k: v\n', { 'content-type': 'application/yaml' });
       expect(created.status, created.text).to.equal(201);

@@ -40,17 +40,24 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** A request body as JSON; YAML bodies are accepted too (`application/yaml`). */
+/** A request body as JSON; YAML and (for the kinds ../protobuf reads) protobuf bodies are accepted too. */
 export async function readObjectBody(req: IncomingMessage): Promise<unknown> {
+  const body = await readOptionalObjectBody(req);
+  if (body === undefined) throw badRequest('the body of the request was empty');
+  return body;
+}
+
+/** As readObjectBody, but an empty body (a DELETE without options) is undefined. */
+export async function readOptionalObjectBody(req: IncomingMessage): Promise<unknown> {
   const body = await readBody(req);
+  if (body.length === 0) return undefined;
   const type = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
-  if (body.length === 0) throw badRequest('the body of the request was empty');
   try {
     if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return parseYaml(body.toString('utf8'));
     if (type === 'application/vnd.kubernetes.protobuf') {
       const decoded = decodeKubeProtobuf(body);
       if (decoded) return decoded;
-      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (protobuf only for Namespace, ConfigMap, Secret, ServiceAccount, TokenRequest, the RBAC kinds and the self-subject reviews)');
+      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (protobuf only for Namespace, ConfigMap, Secret, ServiceAccount, Pod, Service, Deployment, TokenRequest, DeleteOptions, the RBAC kinds and the self-subject reviews)');
     }
     return JSON.parse(body.toString('utf8'));
   } catch (err) {

@@ -9,7 +9,8 @@ import type { RequestInfo } from '../request-info.js';
 import { StatusError, badRequest, methodNotAllowed } from '../status-error.js';
 import { includeObjectOf, toTable } from '../table/table.js';
 import { deleteOptionsOf, fieldValidationOf, isTrue, listOptionsOf, watchTimeoutOf } from './query.js';
-import { readBody, readObjectBody, tableVersion, wantsTable, writeJson } from './responses.js';
+import { readBody, readObjectBody, readOptionalObjectBody, tableVersion, wantsTable, writeJson } from './responses.js';
+import { serveEviction } from './eviction.js';
 import { serveBinding, serveLog, serveView } from './subresources.js';
 import { serveTokenRequest } from './token-request.js';
 import { serveWatch } from './watch.js';
@@ -127,8 +128,7 @@ export async function serveResource(c: RestContext): Promise<number> {
     case 'patch':
       return patch(c);
     case 'delete': {
-      const raw = await readBody(c.req);
-      const body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+      const body = await readOptionalObjectBody(c.req);
       const { object, finished } = await registry.delete(info.namespace, info.name, deleteOptionsOf(query, body), c.write);
       // As kube-apiserver: 202 only for a deletion left pending with orphanDependents=false; a
       // graceful or finalizer-held deletion is otherwise a 200 with the marked object.
@@ -136,8 +136,7 @@ export async function serveResource(c: RestContext): Promise<number> {
       return respondObject(c, !finished && cascading ? 202 : 200, object);
     }
     case 'deletecollection': {
-      const raw = await readBody(c.req);
-      const body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+      const body = await readOptionalObjectBody(c.req);
       const deleted = await registry.deleteCollection(info.namespace, listOptionsOf(query), deleteOptionsOf(query, body), c.write);
       writeJson(c.res, 200, { kind: registry.resource.listKind, apiVersion: registry.apiVersion, metadata: {}, items: deleted });
       return 200;
@@ -155,6 +154,8 @@ async function serveSubresource(c: RestContext): Promise<number> {
   switch (info.subresource) {
     case 'binding':
       return serveBinding(c.req, c.res, registry, info.namespace, info.name, c.write);
+    case 'eviction':
+      return serveEviction(c.req, c.res, registry, info.namespace, info.name, c.write);
     case 'log':
       return serveLog(c.res, registry, c.registryOf('nodes'), info.namespace, info.name, c.query);
     case 'token':

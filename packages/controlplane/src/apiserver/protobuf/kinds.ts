@@ -164,8 +164,18 @@ const SERVICE_SPEC: Schema = {
   22: str('internalTrafficPolicy', true),
 };
 
+/** meta.k8s.io/v1 DeleteOptions: typed clients send it as the body of a DELETE (kubectl drain does). */
+export const DELETE_OPTIONS: Schema = {
+  1: int('gracePeriodSeconds', true),
+  2: message('preconditions', { 1: str('uid', true), 2: str('resourceVersion', true) }),
+  3: bool('orphanDependents', true),
+  4: str('propagationPolicy', true),
+  5: strings('dryRun'),
+};
+
 /** The kinds decoded, by "apiVersion/kind"; field numbers from k8s.io/api's generated.proto. */
 export const KINDS: Readonly<Record<string, Schema>> = {
+  'policy/v1/Eviction': { 1: METADATA, 2: message('deleteOptions', DELETE_OPTIONS) },
   'v1/Pod': { 1: METADATA, 2: message('spec', POD_SPEC) },
   'v1/Service': { 1: METADATA, 2: message('spec', SERVICE_SPEC) },
   'apps/v1/Deployment': { 1: METADATA, 2: message('spec', DEPLOYMENT_SPEC) },

@@ -1,4 +1,4 @@
-import { KINDS, type ScalarType, type Schema } from './kinds.js';
+import { DELETE_OPTIONS, KINDS, type ScalarType, type Schema } from './kinds.js';
 import { type WireField, ProtobufError, wireFields } from './wire.js';
 
 /**
@@ -65,7 +65,8 @@ export function decodeKubeProtobuf(body: Buffer): Record<string, unknown> | null
     2: { name: 'raw', type: 'bytes' },
   });
   const typeMeta = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
-  const schema = KINDS[`${typeMeta.apiVersion}/${typeMeta.kind}`];
+  // DeleteOptions is registered in every group version, so it is read whatever apiVersion it carries.
+  const schema = KINDS[`${typeMeta.apiVersion}/${typeMeta.kind}`] ?? (typeMeta.kind === 'DeleteOptions' ? DELETE_OPTIONS : undefined);
   if (!schema) return null;
   const object = decodeMessage(Buffer.from(String(unknown.raw ?? ''), 'base64'), schema);
   return { apiVersion: typeMeta.apiVersion, kind: typeMeta.kind, ...object, metadata: object.metadata ?? {} };
