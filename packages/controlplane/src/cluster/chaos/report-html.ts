@@ -1,5 +1,5 @@
 import type { ChaosRun } from './chaos-run.js';
-import { describeKill, FaultColumns, faultRows, runTitle, sec } from './summary-text.js';
+import { clusterSize, describeKill, FaultColumns, faultRows, runTitle, sec } from './summary-text.js';
 import { escapeText, renderTimelineChart } from './timeline-chart.js';
 import type { Verdict } from './verdict.js';
 
@@ -23,7 +23,7 @@ export function renderReportHtml(run: ChaosRun, verdict: Verdict): string {
   const h = run.history;
   const ok = h.writes.filter((w) => w.outcome === 'ok').length;
   const injected = h.faults.filter((f) => !f.skipped).length;
-  const chart = renderTimelineChart(h, run.masters, `${run.masters.length} masters, ${run.workers.length} workers · ${injected} faults · ${ok} of ${h.writes.length} writes ok`);
+  const chart = renderTimelineChart(h, run.masters, `${clusterSize(run)} · ${injected} faults · ${ok} of ${h.writes.length} writes ok`);
   const colour = verdict.passed ? '#276749' : '#c53030';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>flotilla chaos report</title>

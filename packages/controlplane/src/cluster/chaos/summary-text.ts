@@ -11,11 +11,17 @@ export function describeKill(f: FaultRecord): string {
   return f.skipped ? `skipped: ${f.skipped}` : f.killed.map((k) => `${k.host}/${k.component}${k.role ? ` (${k.role})` : ''}`).join(', ');
 }
 
+/** "3 masters, 1 worker": the cluster's size. */
+export function clusterSize(run: ChaosRun): string {
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return `${count(run.masters.length, 'master')}, ${count(run.workers.length, 'worker')}`;
+}
+
 /** The run in one line: what was done to which cluster. */
 export function runTitle(run: ChaosRun): string {
   const o = run.options;
   const order = o.seed === undefined ? 'round robin' : `seed ${o.seed}`;
-  return `${run.masters.length} masters, ${run.workers.length} workers · ${sec(run.history.endedAt)} · ${o.faults.join(',')} every ${sec(o.intervalMs)} (${order}), down for ${sec(o.downForMs)}`;
+  return `${clusterSize(run)} · ${sec(run.history.endedAt)} · ${o.faults.join(',')} every ${sec(o.intervalMs)} (${order}), down for ${sec(o.downForMs)}`;
 }
 
 /** "1.2 s (master-1)" for a role the fault took away; "-" when its holder was elsewhere. */
