@@ -46,7 +46,11 @@ export class PortListener {
 
   /** The service port this listener now serves (a service can be renamed under the same address). */
   rename(servicePort: string): void {
+    if (servicePort === this.servicePort) return;
+    const state = this.current;
+    this.setState('binding');
     this.servicePort = servicePort;
+    this.setState(state);
   }
 
   start(): void {
