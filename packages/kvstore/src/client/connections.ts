@@ -34,6 +34,7 @@ export interface OpenStream {
 export class ClientConnections {
   private readonly unaryPools = new Map<string, Pool>();
   private readonly streams = new Set<Client>();
+  private closed = false;
 
   constructor(private readonly dialTimeoutMs: number) {}
 
@@ -45,6 +46,8 @@ export class ClientConnections {
 
   /** POSTs a JSON body on a connection opened for this stream alone and hands back the open body. */
   async stream(target: RequestTarget): Promise<OpenStream> {
+    // After close() no connection may open: it would keep the process alive with nobody to end it.
+    if (this.closed) throw new Error('the client is closed');
     const connection = new Client(target.endpoint, { connectTimeout: this.dialTimeoutMs, pipelining: 1 });
     this.streams.add(connection);
     const close = async () => {
@@ -67,6 +70,7 @@ export class ClientConnections {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const all: Dispatcher[] = [...this.unaryPools.values(), ...this.streams];
     this.unaryPools.clear();
     this.streams.clear();
