@@ -1,4 +1,5 @@
 import { FlagError, type FlagTable, applyFlags, flagUsage, logLevelFlag, portFlag } from './command-line.js';
+import { parseCidr } from './allocation/cluster-ip-allocator.js';
 import type { LogLevel } from './log.js';
 
 export { FlagError };
@@ -39,6 +40,16 @@ const seconds = (name: string, v: string) => {
   return n;
 };
 
+/** An IPv4 CIDR the cluster IP allocator can use (at most /30: a network, a broadcast and two addresses). */
+const cidrFlag = (name: string, v: string) => {
+  try {
+    parseCidr(v);
+  } catch (err) {
+    throw new FlagError(`invalid argument "${v}" for "--${name}" flag: ${(err as Error).message}`);
+  }
+  return v;
+};
+
 const FLAGS: FlagTable<ApiserverFlags> = {
   'etcd-servers': { set: (f, v) => (f.etcdServers = v.split(',').filter(Boolean)), help: 'List of kvstore (etcd) client URLs, comma separated.' },
   'bind-address': { set: (f, v) => (f.bindAddress = v), help: 'The IP address on which to listen (default 0.0.0.0).' },
@@ -51,7 +62,7 @@ const FLAGS: FlagTable<ApiserverFlags> = {
   'client-ca-file': { set: (f, v) => (f.clientCaFile = v), help: 'CA bundle that signs client certificates.' },
   'authorization-mode': { set: (f, v) => (f.authorizationMode = v.split(',').filter(Boolean)), help: 'Comma-separated: AlwaysAllow, AlwaysDeny, RBAC (default AlwaysAllow).' },
   'anonymous-auth': { set: (f, v) => (f.anonymousAuth = bool('anonymous-auth', v)), help: 'Let requests without credentials in as system:anonymous.', boolean: true },
-  'service-cluster-ip-range': { set: (f, v) => (f.serviceClusterIpRange = v), help: 'The CIDR service cluster IPs come from (default 10.96.0.0/12).' },
+  'service-cluster-ip-range': { set: (f, v) => (f.serviceClusterIpRange = cidrFlag('service-cluster-ip-range', v)), help: 'The CIDR service cluster IPs come from (default 10.96.0.0/12).' },
   'service-account-key-file': { set: (f, v) => f.serviceAccountKeyFiles.push(v), help: 'A public key (PEM) that verifies service account tokens (repeatable).' },
   'service-account-signing-key-file': { set: (f, v) => (f.serviceAccountSigningKeyFile = v), help: 'The private key that signs service account tokens.' },
   'service-account-issuer': { set: (f, v) => f.serviceAccountIssuers.push(v), help: 'The issuer of service account tokens (repeatable; the first signs).' },

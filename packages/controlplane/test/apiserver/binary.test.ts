@@ -47,6 +47,9 @@ describe('the kube-apiserver binary', function () {
     const bad = await run(process.execPath, [BIN, '--etcd-servers=http://127.0.0.1:1', '--no-such-flag=1']);
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.contain('unknown flag: --no-such-flag');
+    const cidr = await run(process.execPath, [BIN, '--etcd-servers=http://127.0.0.1:1', '--service-cluster-ip-range=127.96.0.0/31']);
+    expect(cidr.code).to.equal(2);
+    expect(cidr.stderr).to.contain('invalid argument "127.96.0.0/31" for "--service-cluster-ip-range" flag: invalid IPv4 CIDR "127.96.0.0/31"');
   });
 
   it('serves TLS with RBAC, writes an admin kubeconfig kubectl can use, and stops on SIGTERM', async () => {

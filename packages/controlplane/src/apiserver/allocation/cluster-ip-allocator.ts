@@ -13,7 +13,8 @@ const toText = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** 
 
 export function parseCidr(text: string): Ipv4Range {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
-  if (!m || m.slice(1, 5).some((p) => Number(p) > 255) || Number(m[5]) > 30) throw new Error(`invalid IPv4 CIDR "${text}"`);
+  if (!m || m.slice(1, 5).some((p) => Number(p) > 255)) throw new Error(`invalid IPv4 CIDR "${text}"`);
+  if (Number(m[5]) > 30) throw new Error(`invalid IPv4 CIDR "${text}": the prefix must be /30 or shorter (a /31 or /32 leaves no address for services)`);
   const bits = Number(m[5]);
   const size = 2 ** (32 - bits);
   const base = Math.floor(toNumber(m.slice(1, 5).join('.')) / size) * size;
