@@ -89,6 +89,26 @@ function kubeletSpecs(ctx: ControlPlaneContext): void {
     assert.match(metrics, /^kubelet_running_containers\{container_state="running"\} [1-9]/m);
   });
 
+  it('follows a log as it grows, and honours tailLines and limitBytes', async () => {
+    await createPod(nodeScriptPod('ticker', NODE, "let n = 0; setInterval(() => console.log('tick ' + n++), 100);"));
+    await eventually(async () => ((await getPod('ticker')).status?.phase === 'Running' ? true : undefined), 30_000, 'ticker Running');
+    const follower = ctx.cp.spawnKubectl(['logs', '-f', 'ticker']);
+    try {
+      let seen = '';
+      follower.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+      // Lines written after kubectl started reading arrive over the same response.
+      await eventually(() => (/^tick 0\n(tick \d+\n)*tick 15\n/.test(seen) ? true : undefined), 30_000, 'followed lines up to tick 15');
+    } finally {
+      follower.kill();
+    }
+    const limited = await ctx.cp.kubectl(['logs', 'ticker', '--limit-bytes=6']);
+    assert.equal(limited.stdout, 'tick 0');
+    const tail = await ctx.cp.kubectl(['logs', 'ticker', '--tail=2']);
+    assert.match(tail.stdout, /^tick (\d+)\ntick \d+\n$/);
+    const [a, b] = tail.stdout.trim().split('\n').map((l) => Number(l.split(' ')[1]));
+    assert.equal(b, a + 1);
+  });
+
   it('restarts a crashing container with a growing back-off and shows CrashLoopBackOff', async () => {
     await createPod(nodeScriptPod('crash', NODE, "console.log('crashing'); process.exit(3)"));
     const messages = new Set<string>();

@@ -1,4 +1,5 @@
 import type { Logger } from '../../apiserver/log.js';
+import { sleep } from '../../client/index.js';
 import { jsonEqual } from '../../api/object.js';
 import { value as quantityValue } from '../../scheduler/quantity.js';
 import { ContainerProber, type ProbeKind } from '../prober/container-prober.js';
@@ -38,6 +39,8 @@ interface Run {
 }
 
 const DEFAULT_GRACE_SECONDS = 30;
+const SYNC_RETRY_MS = 1000;
+const MAX_DELETE_RETRY_MS = 30_000;
 
 /**
  * Runs one pod: starts its init containers in order and then its containers, restarts them as the
@@ -60,6 +63,8 @@ export class PodWorker {
   private syncing: Promise<void> | undefined;
   private again = false;
   private terminated = false;
+  /** Aborted by shutdown(): ends the retries of a deletion that could not be finished. */
+  private readonly stopping = new AbortController();
   private startReported = false;
   /** Set once the pod is finished (Succeeded/Failed) when this worker took it over: nothing is run. */
   private readonly alreadyFinished: boolean;
@@ -122,7 +127,9 @@ export class PodWorker {
         try {
           await this.sync();
         } catch (err) {
-          this.ctx.logger.error('pod sync failed', { pod: this.describe(), error: String((err as Error).stack ?? err) });
+          // Most often the apiserver did not take the status: try again soon (a later sync rearms any back-off timer).
+          this.ctx.logger.error('pod sync failed', { pod: this.describe(), error: (err as Error).message });
+          this.wakeAt(Date.now() + SYNC_RETRY_MS);
         }
       } while (this.again && !this.terminated);
       this.syncing = undefined;
@@ -132,6 +139,7 @@ export class PodWorker {
   /** The kubelet is stopping: stop the containers (within the grace period), keep their logs. */
   async shutdown(): Promise<void> {
     this.terminated = true;
+    this.stopping.abort();
     clearTimeout(this.wakeTimer);
     await this.syncing;
     await this.stopAll();
@@ -318,6 +326,15 @@ export class PodWorker {
     await this.publishStatus().catch((err: Error) => this.ctx.logger.warn('final pod status not written', { pod: this.describe(), error: err.message }));
     await this.ctx.runtime.removePod(this.uid);
     this.ctx.ips.release(this.uid);
-    await this.ctx.finishDeletion(this.pod);
+    // The pod object must go once its containers are stopped: retry until it does or the kubelet stops.
+    for (let delay = SYNC_RETRY_MS; !this.stopping.signal.aborted; delay = Math.min(delay * 2, MAX_DELETE_RETRY_MS)) {
+      try {
+        await this.ctx.finishDeletion(this.pod);
+        return;
+      } catch (err) {
+        this.ctx.logger.warn('deleting the stopped pod failed, will retry', { pod: this.describe(), error: (err as Error).message });
+        await sleep(delay, this.stopping.signal);
+      }
+    }
   }
 }
