@@ -2,7 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeObject } from '../api/object.js';
 import type { Logger } from '../apiserver/log.js';
-import { Informer, isConflict, isNotFound, Resources, type RestClient } from '../client/index.js';
+import { EventRecorder, Informer, isConflict, isNotFound, Resources, type RestClient } from '../client/index.js';
 import { KubeletMetrics } from './kubelet-metrics.js';
 import { NodeHeartbeat, type HeartbeatTiming } from './node/node-heartbeat.js';
 import type { NodeIdentity } from './node/node-object.js';
@@ -44,6 +44,7 @@ export class Kubelet {
   private readonly runtime: ContainerRuntime;
   private readonly informer: Informer<KubeObject>;
   private readonly ips: PodIpAllocator;
+  private readonly events: EventRecorder;
   private heartbeat: NodeHeartbeat | undefined;
   private server: ComponentServer | undefined;
   private listeningPort = 0;
@@ -55,6 +56,7 @@ export class Kubelet {
     this.runtime = options.runtime === 'process' ? new ProcessRuntime(options.rootDir) : new HollowRuntime();
     this.ips = new PodIpAllocator(options.node.podCIDR);
     this.informer = new Informer<KubeObject>(client, Resources.pods, { fieldSelector: `spec.nodeName=${options.node.name}`, logger: options.logger });
+    this.events = new EventRecorder(client, { component: 'kubelet', host: options.node.name, logger: options.logger });
     this.metrics = new KubeletMetrics(options.node.name, {
       runningPods: () => [...this.workers.values()].filter((w) => w.runningContainers > 0).length,
       runningContainers: () => [...this.workers.values()].reduce((n, w) => n + w.runningContainers, 0),
@@ -100,6 +102,8 @@ export class Kubelet {
     const identity: NodeIdentity = { ...this.options.node, port, containerRuntimeVersion: `${this.runtime.name}://${this.runtime.version}` };
     this.heartbeat = new NodeHeartbeat(this.client, identity, this.options.heartbeat, logger);
     await this.heartbeat.start();
+    // Node events name the node by its name as uid, as the kubelet's do.
+    this.events.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: identity.name, uid: identity.name } }, 'Normal', 'Starting', 'Starting kubelet.');
     this.informer.addEventHandler({
       onAdd: (pod) => this.podChanged(pod as Json),
       onUpdate: (_old, pod) => this.podChanged(pod as Json),
@@ -123,6 +127,7 @@ export class Kubelet {
       writeStatus: (pod, status) => this.writeStatus(pod, status),
       finishDeletion: (pod) => this.finishDeletion(pod),
       onProbe: (kind, ok) => this.metrics.probes.inc({ probe_type: kind, result: ok ? 'successful' : 'failed' }),
+      recordEvent: (pod, type, reason, message) => this.events.event({ ...(pod as KubeObject), apiVersion: 'v1', kind: 'Pod' }, type, reason, message),
       onContainerRestart: () => this.metrics.containerRestarts.inc(),
       onPodStarted: (seconds) => this.metrics.podStartDuration.observe(seconds),
     };
@@ -182,6 +187,7 @@ export class Kubelet {
     const workers = [...this.workers.values()];
     this.workers.clear();
     await Promise.all(workers.map((w) => w.shutdown()));
+    await this.events.flush();
     await this.server?.close();
   }
 }

@@ -122,6 +122,11 @@ function kubeletSpecs(ctx: ControlPlaneContext): void {
     assert.equal(status.lastState.terminated.exitCode, 3);
     assert.equal(status.lastState.terminated.reason, 'Error');
     assert.equal(pod.status.phase, 'Running');
+    await eventually(async () => {
+      const events = (await ctx.cp.http('GET', '/api/v1/namespaces/default/events')).body.items.filter((e: any) => e.involvedObject.name === 'crash');
+      const reasons = new Set(events.map((e: any) => e.reason));
+      return reasons.has('Started') && reasons.has('BackOff') ? true : undefined;
+    }, 20_000, 'Started and BackOff events');
     const previous = await ctx.cp.kubectl(['logs', 'crash', '--previous']);
     assert.equal(previous.stdout, 'crashing\n', previous.stderr);
   });

@@ -27,6 +27,8 @@ export interface PodWorkerContext {
   /** Deletes the pod for good once its containers are stopped (grace 0, uid precondition). */
   finishDeletion(pod: Json): Promise<void>;
   onProbe?(kind: ProbeKind, ok: boolean): void;
+  /** Reports an Event about the pod (Started, BackOff, Killing, Unhealthy, Failed), as the kubelet's recorder. */
+  recordEvent?(pod: Json, type: 'Normal' | 'Warning', reason: string, message: string): void;
   onContainerRestart?(): void;
   /** Told once, when all the pod's containers first run: seconds since the pod was created. */
   onPodStarted?(seconds: number): void;
@@ -40,6 +42,7 @@ interface Run {
 
 const DEFAULT_GRACE_SECONDS = 30;
 const SYNC_RETRY_MS = 1000;
+const PROBE_NAMES: Record<ProbeKind, string> = { startup: 'Startup', liveness: 'Liveness', readiness: 'Readiness' };
 const MAX_DELETE_RETRY_MS = 30_000;
 
 /**
@@ -152,6 +155,10 @@ export class PodWorker {
     this.ctx.ips.release(this.uid);
   }
 
+  private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.ctx.recordEvent?.(this.pod, type, reason, message);
+  }
+
   private describe(): string {
     return `${this.pod.metadata.namespace}/${this.pod.metadata.name}`;
   }
@@ -200,6 +207,7 @@ export class PodWorker {
       if (now < allowedAt) {
         rec.lastTerminated = exit;
         const message = `back-off ${formatDuration(entry!.delayMs)} restarting failed container=${rec.name} pod=${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`;
+        if (rec.state.kind !== 'waiting' || rec.state.reason !== 'CrashLoopBackOff') this.event('Warning', 'BackOff', `Back-off restarting failed container ${rec.name} in pod ${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`);
         rec.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message };
         this.wakeAt(allowedAt);
         return 'waiting';
@@ -236,10 +244,12 @@ export class PodWorker {
       const reason = err instanceof ContainerStartError ? err.reason : 'CreateContainerError';
       rec.state = { kind: 'waiting', reason, message: (err as Error).message };
       this.ctx.logger.warn('container failed to start', { pod: this.describe(), container: rec.name, reason, error: (err as Error).message });
+      this.event('Warning', 'Failed', `Error: ${(err as Error).message}`);
       this.wakeAt(Date.now() + this.ctx.backoff.baseMs);
       return;
     }
     rec.state = { kind: 'running', startedAt: container.startedAt };
+    this.event('Normal', 'Started', `Started container ${rec.name}`);
     rec.containerID = `${this.ctx.runtime.name}://${container.id}`;
     rec.started = false;
     rec.ready = false;
@@ -252,9 +262,13 @@ export class PodWorker {
       },
       onFailure: (kind, message) => {
         this.ctx.logger.info('container failed its probe, restarting it', { pod: this.describe(), container: rec.name, probe: kind, message });
+        this.event('Normal', 'Killing', `Container ${rec.name} failed ${kind} probe, will be restarted`);
         void container.stop(this.graceMs());
       },
-      onProbe: this.ctx.onProbe,
+      onProbe: (kind, ok, message) => {
+        this.ctx.onProbe?.(kind, ok);
+        if (!ok) this.event('Warning', 'Unhealthy', `${PROBE_NAMES[kind]} probe failed: ${message}`);
+      },
     });
     this.runs.set(rec.name, { container, launch, prober });
     void container.exited.then((exit) => this.exited(rec, container, exit));
@@ -320,6 +334,7 @@ export class PodWorker {
     this.terminated = true;
     clearTimeout(this.wakeTimer);
     this.ctx.logger.info('stopping pod', { pod: this.describe(), graceSeconds: this.graceMs() / 1000 });
+    for (const name of this.runs.keys()) this.event('Normal', 'Killing', `Stopping container ${name}`);
     await this.stopAll();
     // Let the exit handlers record the final states before the last status is computed.
     await new Promise((resolve) => setImmediate(resolve));

@@ -10,8 +10,8 @@ export interface ProberListener {
   onChange(started: boolean, ready: boolean): void;
   /** A liveness or startup probe crossed its failure threshold: the container must be restarted. */
   onFailure(kind: 'startup' | 'liveness', message: string): void;
-  /** Every single probe run, for metrics. */
-  onProbe?(kind: ProbeKind, ok: boolean): void;
+  /** Every single probe run, for metrics and events; message says why a failed one failed. */
+  onProbe?(kind: ProbeKind, ok: boolean, message: string): void;
 }
 
 /**
@@ -65,7 +65,7 @@ export class ContainerProber {
       if (this.stopped) return;
       const outcome = await runProbe(probe, this.target, timing.timeoutMs);
       if (this.stopped) return;
-      this.listener.onProbe?.(kind, outcome.ok);
+      this.listener.onProbe?.(kind, outcome.ok, outcome.message);
       const before = state.result;
       state = recordProbeResult(state, outcome.ok, timing);
       if (state.result !== before || (state.result === false && kind !== 'readiness')) {
