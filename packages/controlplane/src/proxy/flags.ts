@@ -1,29 +1,17 @@
-import { FlagError, type FlagTable, applyFlags, flagUsage, logLevelFlag, portFlag } from '../apiserver/command-line.js';
-import type { LogLevel } from '../apiserver/log.js';
+import { type ComponentFlags, FlagError, type FlagTable, componentFlagTable, duration, parseFlagTable, usageOf } from '../client/component/flags.js';
 import type { ProxyMode } from './kube-proxy.js';
 
-/** kube-proxy's command line (the flags we implement; names and defaults as Kubernetes' where they exist). */
-export interface ProxyFlags {
-  kubeconfig?: string;
+/** kube-proxy's command line: the component flags every binary shares, and kube-proxy's own. */
+export interface ProxyFlags extends ComponentFlags {
   hostnameOverride: string;
-  bindAddress: string;
-  port: number;
   proxyMode: ProxyMode;
   printIptables: boolean;
   listenerRetryPeriodMs: number;
-  logLevel: LogLevel;
 }
 
-export { FlagError };
-
-const FLAGS: FlagTable<ProxyFlags> = {
-  kubeconfig: { set: (f, v) => (f.kubeconfig = v), help: 'Path to a kubeconfig with the apiserver URL and credentials (required).' },
+const TABLE: FlagTable<ProxyFlags> = {
+  ...componentFlagTable<ProxyFlags>(),
   'hostname-override': { set: (f, v) => (f.hostnameOverride = v), help: 'The node name this proxy runs for (default: the host name).' },
-  'bind-address': { set: (f, v) => (f.bindAddress = v), help: 'Address of the HTTP endpoints /metrics, /healthz, /iptables (default 127.0.0.1).' },
-  port: {
-    set: (f, v) => (f.port = portFlag('port', v)),
-    help: 'Port of the HTTP endpoints (default 10249; 0: the OS chooses).',
-  },
   'proxy-mode': {
     set: (f, v) => {
       if (v !== 'userspace' && v !== 'iptables') throw new FlagError(`invalid argument "${v}" for "--proxy-mode" flag: must be userspace or iptables`);
@@ -33,31 +21,27 @@ const FLAGS: FlagTable<ProxyFlags> = {
   },
   'print-iptables': { set: (f, v) => (f.printIptables = v !== 'false'), help: 'Print the iptables-save rules for the current services and exit.', boolean: true },
   'listener-retry-period': {
-    set: (f, v) => {
-      const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(v);
-      if (!m) throw new FlagError(`invalid argument "${v}" for "--listener-retry-period" flag: a duration such as 5s or 500ms`);
-      f.listenerRetryPeriodMs = Number(m[1]) * (m[2] === 's' ? 1000 : 1);
-    },
+    set: (f, v) => (f.listenerRetryPeriodMs = duration('listener-retry-period', v)),
     help: 'How often to try again to bind a service port another process holds (default 5s).',
   },
-  'log-level': { set: (f, v) => (f.logLevel = logLevelFlag(v)), help: 'debug, info, warn or error (default info).' },
 };
 
 export function usage(): string {
-  return flagUsage('kube-proxy --kubeconfig PATH [flags]', FLAGS, 24);
+  return usageOf('kube-proxy', 'kube-proxy forwards connections to each Service ClusterIP:port to the ready endpoints of the Service (userspace mode), or prints the iptables rules that would.', TABLE);
 }
 
 export function parseFlags(argv: readonly string[], hostname: string): ProxyFlags {
-  const flags: ProxyFlags = {
-    hostnameOverride: hostname,
+  const flags = parseFlagTable<ProxyFlags>(argv, TABLE, {
     bindAddress: '127.0.0.1',
     port: 10249,
+    logLevel: 'info',
+    help: false,
+    hostnameOverride: hostname,
     proxyMode: 'userspace',
     printIptables: false,
     listenerRetryPeriodMs: 5_000,
-    logLevel: 'info',
-  };
-  applyFlags(argv, FLAGS, flags);
+  });
+  if (flags.help) return flags;
   if (!flags.kubeconfig) throw new FlagError('--kubeconfig must be specified');
   return flags;
 }

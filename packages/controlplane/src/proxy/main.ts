@@ -1,17 +1,20 @@
 #!/usr/bin/env node
+/** kube-proxy: `kube-proxy --kubeconfig PATH [--port N] [--proxy-mode userspace|iptables]`; see --help. */
 import { hostname } from 'node:os';
 import { parseCommandLine, runMain } from '../apiserver/command-line.js';
 import { createLogger } from '../apiserver/log.js';
+import { startComponentServer } from '../client/component/component-server.js';
+import { stopSignal } from '../client/component/signals.js';
 import { RestClient } from '../client/index.js';
 import { parseFlags, usage } from './flags.js';
 import { KubeProxy } from './kube-proxy.js';
-import { ProxyStatusServer } from './status-server.js';
+import { proxyRoutes } from './status-routes.js';
 
-/** The kube-proxy binary: flags → KubeProxy and its HTTP endpoints; SIGINT/SIGTERM stop it cleanly. */
-async function main(argv: string[]): Promise<number> {
+runMain('kube-proxy', async (argv) => {
   const flags = parseCommandLine(argv, (args) => parseFlags(args, hostname()), usage);
   if (typeof flags === 'number') return flags;
   const logger = createLogger(flags.logLevel, 'kube-proxy');
+  const stop = stopSignal();
   const client = await RestClient.fromKubeconfig(flags.kubeconfig!, { userAgent: `kube-proxy/${flags.hostnameOverride}` });
   // --print-iptables only reads: the rules are computed in iptables mode, so nothing is bound.
   const proxy = new KubeProxy({
@@ -21,10 +24,6 @@ async function main(argv: string[]): Promise<number> {
     logger,
     listenerRetryIntervalMs: flags.listenerRetryPeriodMs,
   });
-  const stopping = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
   if (flags.printIptables) {
     await proxy.start();
     process.stdout.write(proxy.iptablesRules());
@@ -32,17 +31,20 @@ async function main(argv: string[]): Promise<number> {
     await client.close();
     return 0;
   }
-  const status = await ProxyStatusServer.start(proxy, flags.bindAddress, flags.port);
-  const { address, port } = status.address;
-  process.stdout.write(`kube-proxy serving on http://${address}:${port}\n`);
+  const http = await startComponentServer({
+    bindAddress: flags.bindAddress,
+    port: flags.port,
+    registry: proxy.metrics.registry,
+    liveness: { 'proxy-rules-synced': () => proxy.healthy || 'no sync of the proxy rules from synced caches yet' },
+    routes: proxyRoutes(proxy),
+  });
+  process.stdout.write(`kube-proxy serving on ${http.url}\n`);
   const started = proxy.start();
-  await stopping;
-  logger.info('shutting down');
-  await status.stop();
+  await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
+  logger.info('stopping kube-proxy');
+  await http.close();
   await proxy.stop();
   await started;
   await client.close();
   return 0;
-}
-
-runMain('kube-proxy', main);
+});
