@@ -109,6 +109,48 @@ function kubeletSpecs(ctx: ControlPlaneContext): void {
     assert.equal(b, a + 1);
   });
 
+  it('runs init containers first, passes an exec readiness probe, limits a Node.js heap, and ends run-once pods Succeeded or Failed', async () => {
+    const shared = join(dir.path, 'init-output');
+    await createPod({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'initialized', namespace: 'default' },
+      spec: {
+        nodeName: NODE,
+        terminationGracePeriodSeconds: 5,
+        initContainers: [{ name: 'prepare', image: 'node', command: [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(shared)}, 'prepared')`] }],
+        containers: [
+          {
+            name: 'main',
+            image: 'node',
+            command: [process.execPath, '-e', `console.log(require('fs').readFileSync(${JSON.stringify(shared)}, 'utf8') + ' ' + process.env.NODE_OPTIONS); setInterval(() => {}, 1000);`],
+            resources: { limits: { memory: '96Mi', cpu: '1' } },
+            readinessProbe: { exec: { command: [process.execPath, '-e', 'process.exit(0)'] }, periodSeconds: 1 },
+          },
+        ],
+      },
+    });
+    const pod = await eventually(async () => {
+      const p = await getPod('initialized');
+      return condition(p, 'Ready') === 'True' ? p : undefined;
+    }, 30_000, 'initialized Ready');
+    assert.equal(pod.status.initContainerStatuses[0].state.terminated.reason, 'Completed');
+    assert.equal(condition(pod, 'Initialized'), 'True');
+    assert.equal(pod.status.qosClass, 'Burstable', 'the init container limits nothing');
+    const logs = await eventually(async () => (await ctx.cp.kubectl(['logs', 'initialized', '-c', 'main'])).stdout || undefined, 10_000, 'main logs');
+    assert.equal(logs, 'prepared --max-old-space-size=96\n');
+
+    await createPod(nodeScriptPod('once-ok', NODE, "console.log('done')", { restartPolicy: 'Never' }));
+    await createPod(nodeScriptPod('once-bad', NODE, 'process.exit(2)', { restartPolicy: 'Never' }));
+    await eventually(async () => ((await getPod('once-ok')).status?.phase === 'Succeeded' ? true : undefined), 30_000, 'once-ok Succeeded');
+    const bad = await eventually(async () => {
+      const p = await getPod('once-bad');
+      return p.status?.phase === 'Failed' ? p : undefined;
+    }, 30_000, 'once-bad Failed');
+    assert.equal(bad.status.containerStatuses[0].state.terminated.exitCode, 2);
+    assert.equal(bad.status.containerStatuses[0].restartCount, 0);
+  });
+
   it('restarts a crashing container with a growing back-off and shows CrashLoopBackOff', async () => {
     await createPod(nodeScriptPod('crash', NODE, "console.log('crashing'); process.exit(3)"));
     const messages = new Set<string>();

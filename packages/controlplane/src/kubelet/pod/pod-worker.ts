@@ -306,6 +306,7 @@ export class PodWorker {
   private async publishStatus(): Promise<void> {
     const status = computePodStatus({
       restartPolicy: this.pod.spec?.restartPolicy,
+      spec: this.pod.spec,
       initContainers: this.init,
       containers: this.app,
       hostIP: this.ctx.hostIP,
