@@ -7,6 +7,7 @@ import { KubeletMetrics } from './kubelet-metrics.js';
 import { NodeHeartbeat, type HeartbeatTiming } from './node/node-heartbeat.js';
 import type { NodeIdentity } from './node/node-object.js';
 import type { BackoffConfig } from './pod/backoff.js';
+import { serviceEnv } from './pod/service-env.js';
 import { PodIpAllocator } from './pod/pod-ip-allocator.js';
 import { PodWorker, type PodWorkerContext } from './pod/pod-worker.js';
 import { HollowRuntime } from './runtime/hollow-runtime.js';
@@ -43,6 +44,8 @@ export class Kubelet {
   private readonly workers = new Map<string, PodWorker>();
   private readonly runtime: ContainerRuntime;
   private readonly informer: Informer<KubeObject>;
+  /** Every Service, for the containers' service variables. */
+  private readonly services: Informer<KubeObject>;
   private readonly ips: PodIpAllocator;
   private readonly events: EventRecorder;
   private heartbeat: NodeHeartbeat | undefined;
@@ -56,6 +59,7 @@ export class Kubelet {
     this.runtime = options.runtime === 'process' ? new ProcessRuntime(options.rootDir) : new HollowRuntime();
     this.ips = new PodIpAllocator(options.node.podCIDR);
     this.informer = new Informer<KubeObject>(client, Resources.pods, { fieldSelector: `spec.nodeName=${options.node.name}`, logger: options.logger });
+    this.services = new Informer<KubeObject>(client, Resources.services, { logger: options.logger });
     this.events = new EventRecorder(client, { component: 'kubelet', host: options.node.name, logger: options.logger });
     this.metrics = new KubeletMetrics(options.node.name, {
       runningPods: () => [...this.workers.values()].filter((w) => w.runningContainers > 0).length,
@@ -104,6 +108,9 @@ export class Kubelet {
     await this.heartbeat.start();
     // Node events name the node by its name as uid, as the kubelet's do.
     this.events.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: identity.name, uid: identity.name } }, 'Normal', 'Starting', 'Starting kubelet.');
+    // Services first, so the first containers already see their variables (as the kubelet waits for them).
+    this.services.start();
+    await this.services.waitForSync();
     this.informer.addEventHandler({
       onAdd: (pod) => this.podChanged(pod as Json),
       onUpdate: (_old, pod) => this.podChanged(pod as Json),
@@ -123,6 +130,7 @@ export class Kubelet {
       backoff,
       ips: this.ips,
       inheritedEnv: inheritedEnv(),
+      serviceEnv: (namespace, links) => serviceEnv(this.services.store.list() as Json[], namespace, links),
       logger,
       writeStatus: (pod, status) => this.writeStatus(pod, status),
       finishDeletion: (pod) => this.finishDeletion(pod),
@@ -183,6 +191,7 @@ export class Kubelet {
   /** Stops watching and heart-beating, and stops every container (each with its pod's grace period). */
   async stop(): Promise<void> {
     await this.informer.stop();
+    await this.services.stop();
     await this.heartbeat?.stop();
     const workers = [...this.workers.values()];
     this.workers.clear();

@@ -64,7 +64,8 @@ function kubeletSpecs(ctx: ControlPlaneContext): void {
   });
 
   it('runs a container with POD_IP whose output kubectl logs shows through the apiserver', async () => {
-    await createPod(nodeScriptPod('hello', NODE, "console.log('hello from ' + process.env.POD_IP + ' in ' + process.env.MY_NS); setInterval(() => {}, 1000);", {
+    const kubernetes = (await ctx.cp.http('GET', '/api/v1/namespaces/default/services/kubernetes')).body;
+    await createPod(nodeScriptPod('hello', NODE, "console.log('hello from ' + process.env.POD_IP + ' in ' + process.env.MY_NS); console.error('api at ' + process.env.KUBERNETES_SERVICE_HOST); setInterval(() => {}, 1000);", {
       container: { env: [{ name: 'MY_NS', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }] },
     }));
     const pod = await eventually(async () => {
@@ -77,10 +78,10 @@ function kubeletSpecs(ctx: ControlPlaneContext): void {
     assert.match(pod.status.containerStatuses[0].containerID, /^process:\/\//);
     const logs = await eventually(async () => {
       const run = await ctx.cp.kubectl(['logs', 'hello']);
-      return run.code === 0 && run.stdout.includes('hello') ? run.stdout : undefined;
+      return run.code === 0 && run.stdout.includes('api at') ? run.stdout : undefined;
     }, 20_000, 'kubectl logs');
-    assert.equal(logs, `hello from ${pod.status.podIP} in default\n`);
-    const stamped = await ctx.cp.kubectl(['logs', 'hello', '--timestamps', '--tail=1']);
+    assert.equal(logs, `hello from ${pod.status.podIP} in default\napi at ${kubernetes.spec.clusterIP}\n`);
+    const stamped = await ctx.cp.kubectl(['logs', 'hello', '--timestamps', '--tail=2']);
     assert.match(stamped.stdout, /^\d{4}-\d\d-\d\dT\S+Z hello from /);
     const pods = await request(`${kubelet.url}/pods`);
     assert.ok(((await pods.body.json()) as any).items.some((p: any) => p.metadata.name === 'hello'));

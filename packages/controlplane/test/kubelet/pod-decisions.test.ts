@@ -5,6 +5,7 @@ import { computePodStatus, podPhase, qosClass, rfc3339 } from '../../src/kubelet
 import { shouldRestart } from '../../src/kubelet/pod/restart-policy.js';
 import { INITIAL_PROBE_STATE, probeTiming, recordProbeResult } from '../../src/kubelet/prober/probe-state.js';
 import { expandVars, containerEnv } from '../../src/kubelet/pod/container-env.js';
+import { serviceEnv } from '../../src/kubelet/pod/service-env.js';
 import { PodIpAllocator, defaultPodCidr } from '../../src/kubelet/pod/pod-ip-allocator.js';
 
 const CONFIG: BackoffConfig = { baseMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000 };
@@ -178,6 +179,28 @@ describe('kubelet decisions (pure)', () => {
       assert.equal(env.IP, '127.70.0.5');
       assert.equal(env.PATH, '/bin');
       assert.equal(expandVars('$(A)$(B)', { A: '1' }), '1$(B)');
+    });
+
+    it('gives the Services of the namespace and the kubernetes service as docker-links variables', () => {
+      const services = [
+        { metadata: { namespace: 'default', name: 'kubernetes' }, spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] } },
+        { metadata: { namespace: 'shop', name: 'web-front' }, spec: { clusterIP: '127.96.0.7', ports: [{ name: 'http', port: 80 }, { name: 'dns', port: 53, protocol: 'UDP' }] } },
+        { metadata: { namespace: 'shop', name: 'headless' }, spec: { clusterIP: 'None', ports: [{ port: 80 }] } },
+        { metadata: { namespace: 'other', name: 'hidden' }, spec: { clusterIP: '127.96.0.9', ports: [{ port: 80 }] } },
+      ];
+      const env = serviceEnv(services, 'shop', true);
+      assert.equal(env.KUBERNETES_SERVICE_HOST, '10.96.0.1');
+      assert.equal(env.KUBERNETES_SERVICE_PORT, '443');
+      assert.equal(env.KUBERNETES_SERVICE_PORT_HTTPS, '443');
+      assert.equal(env.KUBERNETES_PORT, 'tcp://10.96.0.1:443');
+      assert.equal(env.WEB_FRONT_SERVICE_HOST, '127.96.0.7');
+      assert.equal(env.WEB_FRONT_SERVICE_PORT_HTTP, '80');
+      assert.equal(env.WEB_FRONT_PORT_53_UDP, 'udp://127.96.0.7:53');
+      assert.equal(env.WEB_FRONT_PORT_53_UDP_PROTO, 'udp');
+      assert.equal(env.WEB_FRONT_PORT_80_TCP_ADDR, '127.96.0.7');
+      assert.ok(!Object.keys(env).some((k) => k.startsWith('HEADLESS_') || k.startsWith('HIDDEN_')));
+      const unlinked = serviceEnv(services, 'shop', false);
+      assert.ok(unlinked.KUBERNETES_SERVICE_HOST && !unlinked.WEB_FRONT_SERVICE_HOST, 'without service links only the kubernetes service');
     });
 
     it('hands out IPs of the /24 once each, keeps a preferred free one, and refuses ranges outside 127/8', () => {

@@ -9,6 +9,8 @@ export interface EnvContext {
   readonly nodeName: string;
   /** The kubelet's own variables every container inherits (PATH, so `node` resolves without a shell). */
   readonly inherited: Readonly<Record<string, string>>;
+  /** The Services' variables (KUBERNETES_SERVICE_HOST, …); a container's own env overrides them. */
+  readonly services?: Readonly<Record<string, string>>;
 }
 
 /** Expands $(NAME) from vars as Kubernetes does; $$ escapes a $, and an unknown name stays as written. */
@@ -46,12 +48,12 @@ function fieldValue(pod: Json, fieldPath: string, ctx: EnvContext): string {
 }
 
 /**
- * A container's environment: what the kubelet inherits, then POD_IP and HOSTNAME (the pod's name),
+ * A container's environment: what the kubelet inherits, the Services' variables, then POD_IP and HOSTNAME (the pod's name),
  * then the container's env in order (value with $(VAR) expansion, or valueFrom.fieldRef).
  * Throws ContainerStartError (CreateContainerConfigError) for a source this kubelet cannot read.
  */
 export function containerEnv(pod: Json, container: Json, ctx: EnvContext): Record<string, string> {
-  const env: Record<string, string> = { ...ctx.inherited, HOSTNAME: pod.metadata?.name ?? '', POD_IP: ctx.podIP };
+  const env: Record<string, string> = { ...ctx.inherited, ...ctx.services, HOSTNAME: pod.metadata?.name ?? '', POD_IP: ctx.podIP };
   for (const entry of (container.env ?? []) as Json[]) {
     if (entry.valueFrom?.fieldRef) env[entry.name] = fieldValue(pod, entry.valueFrom.fieldRef.fieldPath, ctx);
     else if (entry.valueFrom) throw new ContainerStartError('CreateContainerConfigError', `env ${entry.name}: only value and valueFrom.fieldRef are supported`);

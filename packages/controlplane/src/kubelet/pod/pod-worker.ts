@@ -21,6 +21,8 @@ export interface PodWorkerContext {
   readonly backoff: BackoffConfig;
   readonly ips: PodIpAllocator;
   readonly inheritedEnv: Readonly<Record<string, string>>;
+  /** The Services' variables for a pod of this namespace (see serviceEnv). */
+  serviceEnv(namespace: string, enableServiceLinks: boolean): Record<string, string>;
   readonly logger: Logger;
   /** Writes the pod's status (pods/<name>/status). */
   writeStatus(pod: Json, status: Json): Promise<void>;
@@ -226,7 +228,9 @@ export class PodWorker {
     let launch: ContainerLaunch;
     let container: RunningContainer;
     try {
-      const env = containerEnv(this.pod, spec, { podIP: this.podIP!, hostIP: this.ctx.hostIP, nodeName: this.ctx.nodeName, inherited: this.ctx.inheritedEnv });
+      const env = containerEnv(this.pod, spec, { podIP: this.podIP!, hostIP: this.ctx.hostIP, nodeName: this.ctx.nodeName, inherited: this.ctx.inheritedEnv,
+        services: this.ctx.serviceEnv(this.pod.metadata.namespace, this.pod.spec?.enableServiceLinks !== false),
+      });
       const memory = spec.resources?.limits?.memory;
       launch = {
         podUid: this.uid,

@@ -33,6 +33,9 @@ export class ProcessRuntime implements ContainerRuntime {
     await mkdir(dirname(logPath), { recursive: true });
     const log = createWriteStream(logPath, { flags: 'a' });
     const child = spawn(file, args, { cwd: launch.workingDir, env: withMemoryLimit(file, launch), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Listeners go on before any await: a container that exits at once must not exit unseen.
+    const piped = Promise.all([pipeLines(child.stdout!, 'stdout', log), pipeLines(child.stderr!, 'stderr', log)]);
+    const exitSeen = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
     try {
       await new Promise<void>((resolve, reject) => {
         child.once('spawn', resolve);
@@ -45,16 +48,12 @@ export class ProcessRuntime implements ContainerRuntime {
     const pid = child.pid!;
     const startedAt = Date.now();
     await writeFile(pidPath, `${pid} ${await processStartTicks(pid)}\n`);
-    const piped = Promise.all([pipeLines(child.stdout!, 'stdout', log), pipeLines(child.stderr!, 'stderr', log)]);
-    const exited = new Promise<ContainerExit>((resolve) => {
-      child.once('exit', (code, signal) => {
-        const finishedAt = Date.now();
-        void piped.then(async () => {
-          await new Promise<void>((done) => log.end(done));
-          await unlink(pidPath).catch(() => undefined);
-          resolve(signal ? { exitCode: 128 + (SIGNAL_NUMBERS[signal] ?? 0), signal, finishedAt } : { exitCode: code ?? 0, finishedAt });
-        });
-      });
+    const exited = exitSeen.then(async ({ code, signal, at }) => {
+      await piped;
+      await new Promise<void>((done) => log.end(done));
+      await unlink(pidPath).catch(() => undefined);
+      const exit: ContainerExit = signal ? { exitCode: 128 + (SIGNAL_NUMBERS[signal] ?? 0), signal, finishedAt: at } : { exitCode: code ?? 0, finishedAt: at };
+      return exit;
     });
     let stopping: Promise<ContainerExit> | undefined;
     return {
