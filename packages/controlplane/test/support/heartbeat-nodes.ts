@@ -43,7 +43,7 @@ export function nodeObject(spec: HeartbeatNodeSpec, index: number, nowMs = Date.
 export class HeartbeatNodes {
   private readonly beating = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> = Promise.resolve();
+  private inFlight: Promise<void> | undefined;
 
   private constructor(
     private readonly client: RestClient,
@@ -74,6 +74,7 @@ export class HeartbeatNodes {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.beating.clear();
+    // A round in flight sees the empty set at its next node and ends.
     await this.inFlight;
   }
 
@@ -88,8 +89,12 @@ export class HeartbeatNodes {
   }
 
   private beat(concurrency: number): void {
-    // One round at a time: a slow apiserver delays the next round instead of piling requests up.
-    this.inFlight = this.inFlight.then(() => inBatches([...this.beating], concurrency, (name) => this.renew(name).catch(() => undefined)));
+    // One round at a time: while the apiserver is slow, rounds are skipped rather than piled up.
+    if (this.inFlight) return;
+    const names = [...this.beating];
+    this.inFlight = inBatches(names, concurrency, async (name) => {
+      if (this.beating.has(name)) await this.renew(name).catch(() => undefined);
+    }).finally(() => (this.inFlight = undefined));
   }
 
   private async renew(name: string): Promise<void> {

@@ -55,6 +55,8 @@ export class RestClient {
   private readonly agent: Agent;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
+  /** Aborted by close(): ends the open watches, which would otherwise keep the pool from closing. */
+  private readonly closing = new AbortController();
 
   constructor(readonly config: RestClientOptions) {
     this.server = config.server.replace(/\/+$/, '');
@@ -158,10 +160,13 @@ export class RestClient {
     if (options.allowWatchBookmarks) query.set('allowWatchBookmarks', 'true');
     if (options.timeoutSeconds !== undefined) query.set('timeoutSeconds', String(options.timeoutSeconds));
     const url = this.server + withQuery(resourcePath(ref, options.namespace), query);
-    return openWatch<T>(url, this.agent, this.headers, options.signal);
+    const signal = options.signal ? AbortSignal.any([options.signal, this.closing.signal]) : this.closing.signal;
+    return openWatch<T>(url, this.agent, this.headers, signal);
   }
 
+  /** Ends open watches, lets other requests finish, and closes the connection pool. */
   async close(): Promise<void> {
+    this.closing.abort();
     await this.agent.close();
   }
 
