@@ -26,17 +26,21 @@ export function parseLogLine(line: string): LogLine | undefined {
 export function pipeLines(source: Readable, stream: 'stdout' | 'stderr', sink: WriteStream): Promise<void> {
   return new Promise((resolve) => {
     let pending = '';
+    // Output arriving after the log was closed (a descendant that outlived the container) is dropped.
+    const write = (text: string) => {
+      if (!sink.writableEnded) sink.write(formatLogLine(new Date(), stream, text));
+    };
     source.setEncoding('utf8');
     source.on('data', (chunk: string) => {
       pending += chunk;
       let newline;
       while ((newline = pending.indexOf('\n')) >= 0) {
-        sink.write(formatLogLine(new Date(), stream, pending.slice(0, newline)));
+        write(pending.slice(0, newline));
         pending = pending.slice(newline + 1);
       }
     });
     const finish = () => {
-      if (pending) sink.write(formatLogLine(new Date(), stream, pending));
+      if (pending) write(pending);
       pending = '';
       resolve();
     };

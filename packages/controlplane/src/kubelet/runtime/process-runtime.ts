@@ -6,6 +6,9 @@ import { containerLogPath, containerPidPath } from '../pod/log-layout.js';
 import { pipeLines } from './cri-log.js';
 import { ContainerStartError, type ContainerExit, type ContainerLaunch, type ContainerRuntime, type ExecResult, type RunningContainer } from './runtime.js';
 
+/** How long the output of an exited container may take to drain before the exit is reported. */
+const PIPE_DRAIN_MS = 2000;
+
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15 };
 
 /**
@@ -13,6 +16,9 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 
  * working dir, stdout and stderr into CRI log files under the root dir. Each container leads its own
  * process group (so a stop reaches what it forked) and leaves a pid file while it runs, which a later
  * kubelet on the same root dir uses to kill leftovers.
+ *
+ * When the main process exits, the rest of its process group is killed, as a container's processes
+ * die with its PID 1.
  *
  * Limits: only memory is enforced, and only for Node.js programs (argv[0] named `node`), as
  * NODE_OPTIONS=--max-old-space-size; CPU limits and requests are not enforced.
@@ -49,7 +55,10 @@ export class ProcessRuntime implements ContainerRuntime {
     const startedAt = Date.now();
     await writeFile(pidPath, `${pid} ${await processStartTicks(pid)}\n`);
     const exited = exitSeen.then(async ({ code, signal, at }) => {
-      await piped;
+      // A container ends with its main process, as in a PID namespace: what it left in its group goes too.
+      signalGroup(pid, 'SIGKILL');
+      // A descendant that left the group may still hold the pipes open: do not wait on it for long.
+      await Promise.race([piped, new Promise((resolve) => setTimeout(resolve, PIPE_DRAIN_MS).unref())]);
       await new Promise<void>((done) => log.end(done));
       await unlink(pidPath).catch(() => undefined);
       const exit: ContainerExit = signal ? { exitCode: 128 + (SIGNAL_NUMBERS[signal] ?? 0), signal, finishedAt: at } : { exitCode: code ?? 0, finishedAt: at };
@@ -67,8 +76,6 @@ export class ProcessRuntime implements ContainerRuntime {
           const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
           const exit = await exited;
           clearTimeout(timer);
-          // Whatever the container forked and left behind goes with it.
-          signalGroup(pid, 'SIGKILL');
           return exit;
         })();
         return stopping;
