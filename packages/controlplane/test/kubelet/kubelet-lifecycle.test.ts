@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
+import { createClientCertificate, writeKubeconfig } from '../../src/apiserver/auth/index.js';
 import type { Kubelet } from '../../src/kubelet/kubelet.js';
 import { makeTempDir, type TempDir } from '../auth/support/temp-dir.js';
 import { withControlPlane, type ControlPlaneContext } from '../client/with-control-plane.js';
@@ -90,9 +91,13 @@ function lifecycleSpecs(ctx: ControlPlaneContext): void {
     await eventually(async () => ((await ctx.cp.http('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dhollow')).body.items.length === 0 ? true : undefined), 60_000, 'the hollow pods deleted');
   });
 
-  it('as a binary: serves, kills what a killed kubelet left running, registers again when its Node is deleted, and exits 0 on SIGTERM', async () => {
+  it('as a binary with a node identity: serves, kills what a killed kubelet left running, registers again when its Node is deleted, and exits 0 on SIGTERM', async () => {
     const root = join(dir.path, 'bin-root');
-    const args = ['--kubeconfig', ctx.cp.adminKubeconfig, '--port', '0', '--hostname-override', 'kubelet-bin-1', '--root-dir', root, '--node-lease-renew-interval', '500ms', '--node-status-update-frequency', '1s', '--log-level', 'error'];
+    // The kubelet's own identity, as flotilla gives it: system:node:<name> in the group system:nodes (RBAC's system:node role).
+    const cert = await createClientCertificate(ctx.cp.ca, { commonName: 'system:node:kubelet-bin-1', organizations: ['system:nodes'] });
+    const kubeconfig = join(dir.path, 'kubelet-bin-1.kubeconfig');
+    await writeKubeconfig(kubeconfig, { server: ctx.cp.url, certificateAuthorityPem: ctx.cp.ca.certPem, credentials: { clientCertificatePem: cert.certPem, clientKeyPem: cert.keyPem } });
+    const args = ['--kubeconfig', kubeconfig, '--port', '0', '--hostname-override', 'kubelet-bin-1', '--root-dir', root, '--node-lease-renew-interval', '500ms', '--node-status-update-frequency', '1s', '--log-level', 'error'];
     const first = await startKubeletBinary(args);
     children.push(first.child);
     assert.equal((await (await request(`${first.url}/healthz`)).body.text()), 'ok');
