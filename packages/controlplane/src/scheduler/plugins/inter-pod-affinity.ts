@@ -30,21 +30,46 @@ function sameDomain(info: NodeInfo, topologyKey: string, state: CycleState): rea
   return state.nodes.filter((other) => other.node.metadata.labels?.[topologyKey] === domain);
 }
 
+/** An existing pod's required anti-affinity term, with the domain of the node the pod is on. */
+interface ExistingTerm {
+  readonly owner: Pod;
+  readonly term: PodAffinityTerm;
+  readonly domain: string | undefined;
+}
+
+/**
+ * The existing pods' anti-affinity terms, gathered once a cycle (and once a NodeInfo, which is
+ * immutable) instead of once a node: filtering stays linear in nodes, not nodes × pods.
+ */
+const termsByNode = new WeakMap<NodeInfo, readonly ExistingTerm[]>();
+const termsByCycle = new WeakMap<CycleState, readonly ExistingTerm[]>();
+
+function nodeTerms(info: NodeInfo): readonly ExistingTerm[] {
+  let terms = termsByNode.get(info);
+  if (!terms) {
+    terms = info.pods.flatMap((owner) => antiAffinityTerms(owner).map((term) => ({ owner, term, domain: info.node.metadata.labels?.[term.topologyKey] })));
+    termsByNode.set(info, terms);
+  }
+  return terms;
+}
+
+function existingTerms(state: CycleState): readonly ExistingTerm[] {
+  let terms = termsByCycle.get(state);
+  if (!terms) {
+    terms = state.nodes.flatMap(nodeTerms);
+    termsByCycle.set(state, terms);
+  }
+  return terms;
+}
+
 export class InterPodAffinity implements FilterPlugin {
   readonly name = INTER_POD_AFFINITY;
 
   filter(pod: Pod, info: NodeInfo, state: CycleState): Status {
     // Kubernetes checks the existing pods' rules first, then the incoming pod's.
-    for (const other of state.nodes) {
-      for (const existing of other.pods) {
-        for (const term of antiAffinityTerms(existing)) {
-          if (!termMatchesPod(term, existing, pod)) continue;
-          const domain = other.node.metadata.labels?.[term.topologyKey];
-          if (domain !== undefined && info.node.metadata.labels?.[term.topologyKey] === domain) {
-            return unschedulable(this.name, REASON_EXISTING_ANTI_AFFINITY);
-          }
-        }
-      }
+    for (const { owner, term, domain } of existingTerms(state)) {
+      if (domain === undefined || info.node.metadata.labels?.[term.topologyKey] !== domain) continue;
+      if (termMatchesPod(term, owner, pod)) return unschedulable(this.name, REASON_EXISTING_ANTI_AFFINITY);
     }
     for (const term of antiAffinityTerms(pod)) {
       const clash = sameDomain(info, term.topologyKey, state).some((n) => n.pods.some((existing) => termMatchesPod(term, pod, existing)));
