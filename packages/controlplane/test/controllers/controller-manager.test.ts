@@ -42,7 +42,7 @@ describe('kube-controller-manager (in process) with a scheduler and heartbeat no
       logger: createLogger(logLevel, 'kube-controller-manager'),
       registry,
       controllers: ['*'],
-      settings: { ...DEFAULT_SETTINGS, nodeMonitorPeriodMs: 500, nodeMonitorGracePeriodMs: 3000 },
+      settings: { ...DEFAULT_SETTINGS, nodeMonitorPeriodMs: 500, nodeMonitorGracePeriodMs: 5000 },
       leaderElection: { namespace: 'kube-system', name: 'kube-controller-manager', leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 },
     });
     manager.start();
@@ -207,7 +207,7 @@ describe('kube-controller-manager (in process) with a scheduler and heartbeat no
     await eventually(() => (runningReady('evictme').length === 4 ? true : undefined), 30_000, '4 ready pods');
     const victim = runningReady('evictme')[0]!.spec.nodeName!;
     const doomed = new Set(runningReady('evictme').filter((p) => p.spec.nodeName === victim).map((p) => p.metadata.name));
-    nodes.stopHeartbeat(victim);
+    (nodes.isBeating(victim) ? nodes : lateNode!).stopHeartbeat(victim);
     runner.killNode(victim);
     const node = await eventually(async () => {
       const n = await ctx.client.get<Node>(Resources.nodes, victim);

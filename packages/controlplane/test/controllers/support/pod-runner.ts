@@ -1,12 +1,14 @@
 import { nowTimestamp } from '../../../src/api/object.js';
 import { Informer, isNotFound, Resources, type RestClient } from '../../../src/client/index.js';
-import type { Pod } from '../../../src/controllers/framework/types.js';
+import type { Node, Pod } from '../../../src/controllers/framework/types.js';
 
 /**
- * The pod side of a kubelet, for controller tests with heartbeat nodes: a pod bound to a live node
- * is reported Running and Ready with an IP (once; a test may change its status afterwards), and a
- * pod being deleted there is confirmed gone (grace 0). A node marked dead does neither, as a node
- * whose kubelet stopped: its pods stay as they were, Terminating ones included.
+ * The rest of a kubelet, for controller tests with heartbeat nodes (which only renew Leases): a pod
+ * bound to a live node is reported Running and Ready with an IP (once; a test may change its status
+ * afterwards), a pod being deleted there is confirmed gone (grace 0), and a live node whose Ready
+ * condition someone else changed (the node lifecycle controller, after a stall of the test machine)
+ * is reported Ready again, as a kubelet re-posts a status that differs from its own. A node marked
+ * dead does none of this, as a node whose kubelet stopped: its pods stay as they were.
  */
 export class PodRunner {
   private readonly dead = new Set<string>();
@@ -17,14 +19,18 @@ export class PodRunner {
   private constructor(
     private readonly client: RestClient,
     private readonly informer: Informer<Pod>,
+    private readonly nodes: Informer<Node>,
   ) {}
 
   static async start(client: RestClient): Promise<PodRunner> {
     const informer = new Informer<Pod>(client, Resources.pods);
-    const runner = new PodRunner(client, informer);
+    const nodes = new Informer<Node>(client, Resources.nodes);
+    const runner = new PodRunner(client, informer, nodes);
     informer.addEventHandler({ onAdd: (p) => runner.consider(p), onUpdate: (_o, p) => runner.consider(p) });
+    nodes.addEventHandler({ onAdd: (n) => runner.keepReady(n), onUpdate: (_o, n) => runner.keepReady(n) });
     informer.start();
-    await informer.waitForSync(30_000);
+    nodes.start();
+    await Promise.all([informer.waitForSync(30_000), nodes.waitForSync(30_000)]);
     return runner;
   }
 
@@ -35,7 +41,17 @@ export class PodRunner {
 
   async stop(): Promise<void> {
     await this.informer.stop();
+    await this.nodes.stop();
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  private keepReady(node: Node): void {
+    const name = node.metadata.name;
+    const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+    if (this.dead.has(name) || !ready || ready.status === 'True') return;
+    const now = nowTimestamp();
+    const conditions = [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }];
+    this.track(this.client.patch(Resources.nodes, name, { status: { conditions } }, 'merge', { subresource: 'status' }));
   }
 
   private consider(pod: Pod): void {
