@@ -102,12 +102,17 @@ function lifecycleSpecs(ctx: ControlPlaneContext): void {
     children.push(first.child);
     assert.equal((await (await request(`${first.url}/healthz`)).body.text()), 'ok');
 
-    const pidFile = join(dir.path, 'survivor.pid');
-    const pod = nodeScriptPod('survivor', 'kubelet-bin-1', `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000);`);
-    assert.equal((await ctx.cp.http('POST', '/api/v1/namespaces/default/pods', pod)).status, 201);
-    await eventually(async () => ((await ctx.cp.http('GET', '/api/v1/namespaces/default/pods/survivor')).body.status?.phase === 'Running' ? true : undefined), 30_000, 'survivor Running');
-    const pid = Number(await eventually(async () => (await readFile(pidFile, 'utf8').catch(() => '')) || undefined, 10_000, 'the pid file'));
-    leftovers.push(pid);
+    const runPod = async (name: string): Promise<number> => {
+      const pidFile = join(dir.path, `${name}.pid`);
+      const pod = nodeScriptPod(name, 'kubelet-bin-1', `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000);`);
+      assert.equal((await ctx.cp.http('POST', '/api/v1/namespaces/default/pods', pod)).status, 201);
+      await eventually(async () => ((await ctx.cp.http(`GET`, `/api/v1/namespaces/default/pods/${name}`)).body.status?.phase === 'Running' ? true : undefined), 30_000, `${name} Running`);
+      const pid = Number(await eventually(async () => (await readFile(pidFile, 'utf8').catch(() => '')) || undefined, 10_000, 'the pid file'));
+      leftovers.push(pid);
+      return pid;
+    };
+    const pid = await runPod('survivor');
+    const keeperPid = await runPod('keeper');
 
     first.child.kill('SIGKILL');
     await first.exited;
@@ -118,6 +123,20 @@ function lifecycleSpecs(ctx: ControlPlaneContext): void {
     const second = await startKubeletBinary(args);
     children.push(second.child);
     await eventually(() => (alive(pid) ? undefined : true), 30_000, 'the leftover process killed');
+    // A pod that still exists is started again: its old process was a leftover too, the new run counts as a restart.
+    await eventually(() => (alive(keeperPid) ? undefined : true), 30_000, "the keeper's old process killed");
+    const keeper = await eventually(async () => {
+      const p = (await ctx.cp.http('GET', '/api/v1/namespaces/default/pods/keeper')).body;
+      const status = p.status?.containerStatuses?.[0];
+      return status?.state?.running && status.restartCount === 1 ? p : undefined;
+    }, 30_000, 'keeper running again with restartCount 1');
+    assert.equal(keeper.status.phase, 'Running');
+    const newPid = Number(await eventually(async () => {
+      const text = await readFile(join(dir.path, 'keeper.pid'), 'utf8').catch(() => '');
+      return text && Number(text) !== keeperPid ? text : undefined;
+    }, 10_000, "the keeper's new pid"));
+    leftovers.push(newPid);
+    assert.ok(alive(newPid));
 
     const before = (await ctx.cp.http('GET', '/api/v1/nodes/kubelet-bin-1')).body;
     assert.equal((await ctx.cp.http('DELETE', '/api/v1/nodes/kubelet-bin-1')).status, 200);
@@ -129,5 +148,6 @@ function lifecycleSpecs(ctx: ControlPlaneContext): void {
 
     second.child.kill('SIGTERM');
     assert.equal(await second.exited, 0);
+    assert.ok(!alive(newPid), 'a kubelet stopped with SIGTERM stops its containers');
   });
 }
