@@ -113,7 +113,11 @@ export class Kubelet {
     await this.services.waitForSync();
     this.informer.addEventHandler({
       onAdd: (pod) => this.podChanged(pod as Json),
-      onUpdate: (_old, pod) => this.podChanged(pod as Json),
+      onUpdate: (old, pod) => {
+        // Same name, new uid: the pod was deleted and created again between two events.
+        if (old.metadata.uid !== pod.metadata.uid) this.podGone(old as Json);
+        this.podChanged(pod as Json);
+      },
       onDelete: (pod) => this.podGone(pod as Json),
     });
     this.informer.start();
