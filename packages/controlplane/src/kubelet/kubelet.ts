@@ -134,6 +134,7 @@ export class Kubelet {
       backoff,
       ips: this.ips,
       inheritedEnv: inheritedEnv(),
+      readSource: (kind, namespace, name) => this.readSource(kind, namespace, name),
       serviceEnv: (namespace, links) => serviceEnv(this.services.store.list() as Json[], namespace, links),
       logger,
       writeStatus: (pod, status) => this.writeStatus(pod, status),
@@ -170,6 +171,18 @@ export class Kubelet {
     } catch (err) {
       // The pod is gone (or was replaced by one of the same name): there is no status left to write.
       if (isNotFound(err) || isConflict(err)) return;
+      throw err;
+    }
+  }
+
+  /** A ConfigMap's data, or a Secret's data decoded; undefined when it does not exist. */
+  private async readSource(kind: 'configMaps' | 'secrets', namespace: string, name: string): Promise<Record<string, string> | undefined> {
+    try {
+      const obj = (await this.client.get(kind === 'configMaps' ? Resources.configmaps : Resources.secrets, name, { namespace })) as Json;
+      if (kind === 'configMaps') return { ...obj.data };
+      return Object.fromEntries(Object.entries((obj.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }

@@ -152,6 +152,21 @@ function kubeletSpecs(ctx: ControlPlaneContext): void {
     assert.equal(bad.status.containerStatuses[0].restartCount, 0);
   });
 
+  it('fills env from ConfigMaps and Secrets, and waits with CreateContainerConfigError for a missing one', async () => {
+    assert.equal((await ctx.cp.http('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'settings' }, data: { GREETING: 'hi' } })).status, 201);
+    assert.equal((await ctx.cp.http('POST', '/api/v1/namespaces/default/secrets', { metadata: { name: 'creds' }, data: { password: Buffer.from('s3cret').toString('base64') } })).status, 201);
+    await createPod(nodeScriptPod('configured', NODE, "console.log(process.env.GREETING + ' ' + process.env.PASSWORD); setInterval(() => {}, 1000);", {
+      container: { envFrom: [{ configMapRef: { name: 'settings' } }], env: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } }] },
+    }));
+    await createPod(nodeScriptPod('unconfigured', NODE, 'setInterval(() => {}, 1000);', { container: { envFrom: [{ configMapRef: { name: 'missing' } }] } }));
+    const logs = await eventually(async () => (await ctx.cp.kubectl(['logs', 'configured'])).stdout || undefined, 30_000, 'configured logs');
+    assert.equal(logs, 'hi s3cret\n');
+    const waiting = await eventually(async () => (await getPod('unconfigured')).status?.containerStatuses?.[0]?.state?.waiting, 30_000, 'unconfigured waiting');
+    assert.equal(waiting.reason, 'CreateContainerConfigError');
+    assert.equal(waiting.message, 'configmap "missing" not found');
+    assert.equal((await getPod('unconfigured')).status.phase, 'Pending');
+  });
+
   it('restarts a crashing container with a growing back-off and shows CrashLoopBackOff', async () => {
     await createPod(nodeScriptPod('crash', NODE, "console.log('crashing'); process.exit(3)"));
     const messages = new Set<string>();

@@ -4,7 +4,7 @@ import { newContainerRecord, type ContainerRecord, type ContainerState, type Ter
 import { computePodStatus, podPhase, qosClass, rfc3339 } from '../../src/kubelet/pod/pod-status.js';
 import { shouldRestart } from '../../src/kubelet/pod/restart-policy.js';
 import { INITIAL_PROBE_STATE, probeTiming, recordProbeResult } from '../../src/kubelet/prober/probe-state.js';
-import { expandVars, containerEnv } from '../../src/kubelet/pod/container-env.js';
+import { expandVars, containerEnv, referencedSources } from '../../src/kubelet/pod/container-env.js';
 import { serviceEnv } from '../../src/kubelet/pod/service-env.js';
 import { PodIpAllocator, defaultPodCidr } from '../../src/kubelet/pod/pod-ip-allocator.js';
 
@@ -179,6 +179,30 @@ describe('kubelet decisions (pure)', () => {
       assert.equal(env.IP, '127.70.0.5');
       assert.equal(env.PATH, '/bin');
       assert.equal(expandVars('$(A)$(B)', { A: '1' }), '1$(B)');
+    });
+
+    it('reads envFrom and configMapKeyRef/secretKeyRef, and names what is missing', () => {
+      const pod = { metadata: { name: 'p', namespace: 'ns' } };
+      const ctx = { podIP: '127.70.0.5', hostIP: '127.0.0.1', nodeName: 'n1', inherited: {}, configMaps: { settings: { MODE: 'fast', 'not a name': 'x' } }, secrets: { creds: { password: 's3cret' } } };
+      const env = containerEnv(
+        pod,
+        {
+          envFrom: [{ configMapRef: { name: 'settings' }, prefix: 'APP_' }, { secretRef: { name: 'absent', optional: true } }],
+          env: [
+            { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+            { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'MODE' } } },
+            { name: 'OPTIONAL', valueFrom: { configMapKeyRef: { name: 'settings', key: 'nope', optional: true } } },
+          ],
+        },
+        ctx,
+      );
+      assert.equal(env.APP_MODE, 'fast');
+      assert.equal(env.PASSWORD, 's3cret');
+      assert.equal(env.MODE, 'fast');
+      assert.ok(!('OPTIONAL' in env) && !('APP_not a name' in env));
+      assert.throws(() => containerEnv(pod, { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'missing', key: 'k' } } }] }, ctx), /configmap "missing" not found/);
+      assert.throws(() => containerEnv(pod, { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'creds', key: 'user' } } }] }, ctx), /couldn't find key user in Secret ns\/creds/);
+      assert.deepEqual(referencedSources({ envFrom: [{ configMapRef: { name: 'a' } }], env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'b', key: 'k' } } }] }), { configMaps: new Set(['a']), secrets: new Set(['b']) });
     });
 
     it('gives the Services of the namespace and the kubernetes service as docker-links variables', () => {

@@ -11,6 +11,57 @@ export interface EnvContext {
   readonly inherited: Readonly<Record<string, string>>;
   /** The Services' variables (KUBERNETES_SERVICE_HOST, …); a container's own env overrides them. */
   readonly services?: Readonly<Record<string, string>>;
+  /** The data of the ConfigMaps and Secrets (decoded) the container refers to, by name; absent = not found. */
+  readonly configMaps?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly secrets?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/** The ConfigMaps and Secrets a container's env and envFrom name, to be read before its env is resolved. */
+export function referencedSources(container: Json): { configMaps: Set<string>; secrets: Set<string> } {
+  const configMaps = new Set<string>();
+  const secrets = new Set<string>();
+  for (const e of (container.envFrom ?? []) as Json[]) {
+    if (e.configMapRef?.name) configMaps.add(e.configMapRef.name);
+    if (e.secretRef?.name) secrets.add(e.secretRef.name);
+  }
+  for (const e of (container.env ?? []) as Json[]) {
+    if (e.valueFrom?.configMapKeyRef?.name) configMaps.add(e.valueFrom.configMapKeyRef.name);
+    if (e.valueFrom?.secretKeyRef?.name) secrets.add(e.valueFrom.secretKeyRef.name);
+  }
+  return { configMaps, secrets };
+}
+
+const SOURCE_KINDS = { configMaps: ['configmap', 'ConfigMap'], secrets: ['secret', 'Secret'] } as const;
+
+/** One key of a ConfigMap or Secret (undefined when optional and missing), as the kubelet words the failures. */
+function keyValue(kind: 'configMaps' | 'secrets', ref: Json, namespace: string, ctx: EnvContext): string | undefined {
+  const data = ctx[kind]?.[ref.name];
+  const [lower, upper] = SOURCE_KINDS[kind];
+  if (!data) {
+    if (ref.optional) return undefined;
+    throw new ContainerStartError('CreateContainerConfigError', `${lower} "${ref.name}" not found`);
+  }
+  if (!(ref.key in data)) {
+    if (ref.optional) return undefined;
+    throw new ContainerStartError('CreateContainerConfigError', `couldn't find key ${ref.key} in ${upper} ${namespace}/${ref.name}`);
+  }
+  return data[ref.key];
+}
+
+/** envFrom: every key of a ConfigMap or Secret that is a valid variable name, with the prefix. */
+function addEnvFrom(env: Record<string, string>, entry: Json, namespace: string, ctx: EnvContext): void {
+  const kind = entry.configMapRef ? 'configMaps' : entry.secretRef ? 'secrets' : undefined;
+  if (!kind) return;
+  const ref = entry.configMapRef ?? entry.secretRef;
+  const data = ctx[kind]?.[ref.name];
+  if (!data) {
+    if (ref.optional) return;
+    throw new ContainerStartError('CreateContainerConfigError', `${SOURCE_KINDS[kind][0]} "${ref.name}" not found`);
+  }
+  for (const [key, value] of Object.entries(data)) {
+    const name = `${entry.prefix ?? ''}${key}`;
+    if (/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) env[name] = value;
+  }
 }
 
 /** Expands $(NAME) from vars as Kubernetes does; $$ escapes a $, and an unknown name stays as written. */
@@ -49,15 +100,23 @@ function fieldValue(pod: Json, fieldPath: string, ctx: EnvContext): string {
 
 /**
  * A container's environment: what the kubelet inherits, the Services' variables, then POD_IP and HOSTNAME (the pod's name),
- * then the container's env in order (value with $(VAR) expansion, or valueFrom.fieldRef).
+ * then envFrom (ConfigMaps and Secrets), then the container's env in order (value with $(VAR)
+ * expansion, or valueFrom fieldRef, configMapKeyRef, secretKeyRef).
  * Throws ContainerStartError (CreateContainerConfigError) for a source this kubelet cannot read.
  */
 export function containerEnv(pod: Json, container: Json, ctx: EnvContext): Record<string, string> {
   const env: Record<string, string> = { ...ctx.inherited, ...ctx.services, HOSTNAME: pod.metadata?.name ?? '', POD_IP: ctx.podIP };
+  const namespace = pod.metadata?.namespace ?? '';
+  for (const entry of (container.envFrom ?? []) as Json[]) addEnvFrom(env, entry, namespace, ctx);
   for (const entry of (container.env ?? []) as Json[]) {
-    if (entry.valueFrom?.fieldRef) env[entry.name] = fieldValue(pod, entry.valueFrom.fieldRef.fieldPath, ctx);
-    else if (entry.valueFrom) throw new ContainerStartError('CreateContainerConfigError', `env ${entry.name}: only value and valueFrom.fieldRef are supported`);
-    else env[entry.name] = expandVars(String(entry.value ?? ''), env);
+    const from = entry.valueFrom;
+    let value: string | undefined;
+    if (from?.fieldRef) value = fieldValue(pod, from.fieldRef.fieldPath, ctx);
+    else if (from?.configMapKeyRef) value = keyValue('configMaps', from.configMapKeyRef, namespace, ctx);
+    else if (from?.secretKeyRef) value = keyValue('secrets', from.secretKeyRef, namespace, ctx);
+    else if (from) throw new ContainerStartError('CreateContainerConfigError', `env ${entry.name}: valueFrom.resourceFieldRef is not supported`);
+    else value = expandVars(String(entry.value ?? ''), env);
+    if (value !== undefined) env[entry.name] = value;
   }
   return env;
 }

@@ -5,7 +5,7 @@ import { value as quantityValue } from '../../scheduler/quantity.js';
 import { ContainerProber, type ProbeKind } from '../prober/container-prober.js';
 import { ContainerStartError, type ContainerExit, type ContainerLaunch, type ContainerRuntime, type RunningContainer } from '../runtime/runtime.js';
 import { afterExit, afterRestart, formatDuration, restartAllowedAt, type BackoffConfig, type BackoffEntry } from './backoff.js';
-import { containerArgv, containerEnv } from './container-env.js';
+import { containerArgv, containerEnv, referencedSources } from './container-env.js';
 import { newContainerRecord, terminationReason, type ContainerRecord, type TerminatedState } from './container-state.js';
 import type { PodIpAllocator } from './pod-ip-allocator.js';
 import { computePodStatus } from './pod-status.js';
@@ -21,6 +21,8 @@ export interface PodWorkerContext {
   readonly backoff: BackoffConfig;
   readonly ips: PodIpAllocator;
   readonly inheritedEnv: Readonly<Record<string, string>>;
+  /** The data of a ConfigMap or (decoded) Secret of the namespace; undefined when there is none. */
+  readSource(kind: 'configMaps' | 'secrets', namespace: string, name: string): Promise<Record<string, string> | undefined>;
   /** The Services' variables for a pod of this namespace (see serviceEnv). */
   serviceEnv(namespace: string, enableServiceLinks: boolean): Record<string, string>;
   readonly logger: Logger;
@@ -228,7 +230,9 @@ export class PodWorker {
     let launch: ContainerLaunch;
     let container: RunningContainer;
     try {
-      const env = containerEnv(this.pod, spec, { podIP: this.podIP!, hostIP: this.ctx.hostIP, nodeName: this.ctx.nodeName, inherited: this.ctx.inheritedEnv,
+      const sources = await this.readSources(spec);
+      const env = containerEnv(this.pod, spec, {
+        ...sources, podIP: this.podIP!, hostIP: this.ctx.hostIP, nodeName: this.ctx.nodeName, inherited: this.ctx.inheritedEnv,
         services: this.ctx.serviceEnv(this.pod.metadata.namespace, this.pod.spec?.enableServiceLinks !== false),
       });
       const memory = spec.resources?.limits?.memory;
@@ -300,6 +304,19 @@ export class PodWorker {
     if (entry) this.backoffs.set(rec.name, entry);
     else this.backoffs.delete(rec.name);
     this.requestSync();
+  }
+
+  private async readSources(spec: Json): Promise<{ configMaps: Record<string, Record<string, string>>; secrets: Record<string, Record<string, string>> }> {
+    const wanted = referencedSources(spec);
+    const read = async (kind: 'configMaps' | 'secrets', names: Set<string>) => {
+      const found: Record<string, Record<string, string>> = {};
+      for (const name of names) {
+        const data = await this.ctx.readSource(kind, this.pod.metadata.namespace, name);
+        if (data) found[name] = data;
+      }
+      return found;
+    };
+    return { configMaps: await read('configMaps', wanted.configMaps), secrets: await read('secrets', wanted.secrets) };
   }
 
   private wakeAt(at: number): void {
