@@ -110,6 +110,10 @@ async function main(): Promise<void> {
     const seconds = (lastBound - schedulingFrom) / 1000;
     const latencies = [...boundAt].map(([name, t]) => (t - createdAt.get(name)!) / 1000).sort((a, b) => a - b);
     const perNode = [...nodeCounts.values()];
+    // The decision alone (filter and score over all nodes), from the scheduler's own histogram.
+    const metrics = await (await fetch(`${leading.url}/metrics`)).text();
+    const metric = (name: string) => Number(new RegExp(`^${name}\\{result="scheduled",profile="default-scheduler"\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    const decisionMs = (metric('scheduler_scheduling_attempt_duration_seconds_sum') / metric('scheduler_scheduling_attempt_duration_seconds_count')) * 1000;
     const result = {
       bench: 'scheduler',
       mode: MODE,
@@ -123,6 +127,7 @@ async function main(): Promise<void> {
       scheduleSeconds: +seconds.toFixed(2),
       podsScheduledPerSecond: Math.round(PODS / seconds),
       creationToBoundSeconds: { p50: +percentile(latencies, 50).toFixed(3), p99: +percentile(latencies, 99).toFixed(3), max: +latencies[latencies.length - 1]!.toFixed(3) },
+      meanDecisionMs: +decisionMs.toFixed(3),
       podsPerNode: { min: Math.min(...perNode), max: Math.max(...perNode), nodesUsed: perNode.length },
       cpus: (await import('node:os')).cpus().length,
       node: process.version,
@@ -131,6 +136,7 @@ async function main(): Promise<void> {
     const span = MODE === 'streaming' ? 'first creation to last binding' : 'scheduler leading to last binding, all pods created before';
     say(`${PODS} pods on ${NODES} nodes scheduled in ${result.scheduleSeconds} s (${span}): ${result.podsScheduledPerSecond} pods/s`);
     say(`  creations: ${result.createdPerSecond} pods/s; creation to bound${MODE === 'backlog' ? ' (includes the wait for the scheduler)' : ''}: p50 ${result.creationToBoundSeconds.p50} s, p99 ${result.creationToBoundSeconds.p99} s`);
+    say(`  one decision (filter + score over ${NODES} nodes): ${result.meanDecisionMs} ms on average`);
     say(`  pods per node: ${result.podsPerNode.min}..${result.podsPerNode.max} over ${result.podsPerNode.nodesUsed} nodes`);
     const out = resolve(values.out!);
     await mkdir(dirname(out), { recursive: true });
