@@ -57,14 +57,28 @@ function requests(pod: Pod, nonZero: boolean): Resources {
   return (pod.spec.initContainers ?? []).reduce((acc, c) => max(acc, containerRequests(c, nonZero)), app);
 }
 
+/**
+ * Requests are read once a pod object, not once a node and plugin: a decision over 500 nodes would
+ * otherwise parse the same quantities thousands of times. Pod objects are never mutated (an update
+ * is a new object from the informer), so the memo cannot go stale.
+ */
+const requestsMemo = new WeakMap<Pod, Resources>();
+const nonZeroMemo = new WeakMap<Pod, Resources>();
+
+function memoized(memo: WeakMap<Pod, Resources>, pod: Pod, nonZero: boolean): Resources {
+  let r = memo.get(pod);
+  if (!r) memo.set(pod, (r = requests(pod, nonZero)));
+  return r;
+}
+
 /** A pod's effective requests (cpu in millicores, memory in bytes). */
 export function podRequests(pod: Pod): Resources {
-  return requests(pod, false);
+  return memoized(requestsMemo, pod, false);
 }
 
 /** A pod's requests with the scoring defaults for containers that request nothing. */
 export function podNonZeroRequests(pod: Pod): Resources {
-  return requests(pod, true);
+  return memoized(nonZeroMemo, pod, true);
 }
 
 function allocatableOf(node: Node): Allocatable {
