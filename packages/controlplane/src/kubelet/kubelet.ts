@@ -32,6 +32,8 @@ export interface KubeletOptions {
 }
 
 /** The fields of a pod's status the kubelet owns; those it leaves out are written as null so a merge patch removes them. */
+const SYNC_WAIT_MS = 10_000;
+
 const OWNED_STATUS_FIELDS = ['phase', 'conditions', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'containerStatuses', 'initContainerStatuses', 'message', 'reason'];
 
 /**
@@ -51,6 +53,7 @@ export class Kubelet {
   private heartbeat: NodeHeartbeat | undefined;
   private server: ComponentServer | undefined;
   private listeningPort = 0;
+  private stopped = false;
 
   private constructor(
     private readonly client: RestClient,
@@ -67,15 +70,22 @@ export class Kubelet {
     });
   }
 
+  /** A kubelet serving and running: listen() then run(); stopped again if either fails. */
   static async start(client: RestClient, options: KubeletOptions): Promise<Kubelet> {
-    const kubelet = new Kubelet(client, options);
+    const kubelet = Kubelet.create(client, options);
     try {
+      await kubelet.listen();
       await kubelet.run();
     } catch (err) {
       await kubelet.stop();
       throw err;
     }
     return kubelet;
+  }
+
+  /** A kubelet that does nothing yet: listen() starts its HTTP endpoints, run() its work. */
+  static create(client: RestClient, options: KubeletOptions): Kubelet {
+    return new Kubelet(client, options);
   }
 
   get port(): number {
@@ -90,7 +100,8 @@ export class Kubelet {
     return this.options.node.name;
   }
 
-  private async run(): Promise<void> {
+  /** Kills what an earlier kubelet left running and serves /metrics, /healthz, /pods and /containerLogs. */
+  async listen(): Promise<void> {
     const { logger } = this.options;
     const killed = await this.runtime.killLeftovers();
     if (killed > 0) logger.info('killed containers left by an earlier kubelet', { count: killed });
@@ -101,16 +112,27 @@ export class Kubelet {
       readiness: { 'pods-synced': () => this.informer.hasSynced() || 'the pods bound to this node are not listed yet' },
       routes: kubeletRoutes({ rootDir: this.options.rootDir, logger, workers: () => [...this.workers.values()] }),
     });
-    const port = Number(new URL(this.server.url).port);
-    this.listeningPort = port;
+    this.listeningPort = Number(new URL(this.server.url).port);
+  }
+
+  /**
+   * Registers the node (waiting for the apiserver if need be), then runs the pods bound to it;
+   * resolves once they are listed, or early when stop() is called meanwhile.
+   */
+  async run(): Promise<void> {
+    const { logger } = this.options;
+    const port = this.listeningPort;
     const identity: NodeIdentity = { ...this.options.node, port, containerRuntimeVersion: `${this.runtime.name}://${this.runtime.version}` };
     this.heartbeat = new NodeHeartbeat(this.client, identity, this.options.heartbeat, logger);
     await this.heartbeat.start();
+    // stop() may come while the apiserver is awaited: nothing more may start after it.
+    if (this.stopped) return this.heartbeat.stop();
     // Node events name the node by its name as uid, as the kubelet's do.
     this.events.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: identity.name, uid: identity.name } }, 'Normal', 'Starting', 'Starting kubelet.');
     // Services first, so the first containers already see their variables (as the kubelet waits for them).
     this.services.start();
-    await this.services.waitForSync();
+    await this.untilSynced(this.services);
+    if (this.stopped) return;
     this.informer.addEventHandler({
       onAdd: (pod) => this.podChanged(pod as Json),
       onUpdate: (old, pod) => {
@@ -121,8 +143,16 @@ export class Kubelet {
       onDelete: (pod) => this.podGone(pod as Json),
     });
     this.informer.start();
-    await this.informer.waitForSync();
+    await this.untilSynced(this.informer);
+    if (this.stopped) return;
     await this.removeDirsOfGonePods();
+  }
+
+  /** Waits for an informer's first list however long the apiserver takes (an informer that stops counts as done). */
+  private async untilSynced(informer: Informer<KubeObject>): Promise<void> {
+    while (!informer.hasSynced() && !this.stopped) {
+      await informer.waitForSync(SYNC_WAIT_MS).catch(() => this.options.logger.warn('still waiting for the first list', { resource: informer.ref.resource }));
+    }
   }
 
   private workerContext(): PodWorkerContext {
@@ -207,6 +237,7 @@ export class Kubelet {
 
   /** Stops watching and heart-beating, and stops every container (each with its pod's grace period). */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.informer.stop();
     await this.services.stop();
     await this.heartbeat?.stop();

@@ -20,12 +20,12 @@ async function firstLine(path: string): Promise<string> {
   return (await readFile(path, 'utf8').catch(() => '')).trim().split('\n')[0] ?? '';
 }
 
-async function start(flags: KubeletFlags): Promise<Kubelet> {
+async function create(flags: KubeletFlags): Promise<Kubelet> {
   const logger = createLogger(flags.logLevel, 'kubelet');
   const name = nodeNameOf(flags);
   const client = await RestClient.fromKubeconfig(flags.kubeconfig!, { userAgent: `kubelet/${KUBELET_VERSION}` });
   const osRelease = await readFile('/etc/os-release', 'utf8').catch(() => '');
-  return Kubelet.start(client, {
+  return Kubelet.create(client, {
     node: {
       name,
       nodeIP: flags.nodeIP,
@@ -68,10 +68,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const stopped = stopSignal();
-  const kubelet = await start(flags);
+  const kubelet = await create(flags);
+  await kubelet.listen();
   process.stdout.write(`kubelet serving on ${kubelet.url}\n`);
-  await new Promise<void>((resolve) => (stopped.aborted ? resolve() : stopped.addEventListener('abort', () => resolve(), { once: true })));
+  // run() waits for the apiserver as long as it takes; a signal meanwhile stops it like any other time.
+  const running = kubelet.run();
+  const signalled = new Promise<void>((resolve) => (stopped.aborted ? resolve() : stopped.addEventListener('abort', () => resolve(), { once: true })));
+  await Promise.race([running, signalled]);
+  await signalled;
   await kubelet.stop();
+  await running;
   return 0;
 }
 

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { createClientCertificate, writeKubeconfig } from '../../src/apiserver/auth/index.js';
@@ -59,6 +60,24 @@ function lifecycleSpecs(ctx: ControlPlaneContext): void {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     for (const pid of leftovers) if (alive(pid)) process.kill(-pid, 'SIGKILL');
     await dir?.remove();
+  });
+
+  it('as a binary serves at once while the apiserver is not up, and still stops cleanly on SIGTERM', async () => {
+    // A port nothing listens on: taken from the OS, then let go.
+    const probe = createNetServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const deadPort = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const kubeconfig = join(dir.path, 'nowhere.kubeconfig');
+    await writeKubeconfig(kubeconfig, { server: `https://127.0.0.1:${deadPort}`, certificateAuthorityPem: ctx.cp.ca.certPem, credentials: { token: 'unused' } });
+    const kubelet = await startKubeletBinary(['--kubeconfig', kubeconfig, '--port', '0', '--hostname-override', 'kubelet-waiting', '--root-dir', join(dir.path, 'waiting-root'), '--log-level', 'error']);
+    children.push(kubelet.child);
+    assert.equal((await request(`${kubelet.url}/healthz`)).statusCode, 200);
+    const readyz = await request(`${kubelet.url}/readyz`);
+    assert.equal(readyz.statusCode, 500);
+    assert.match(await readyz.body.text(), /pods-synced failed/);
+    kubelet.child.kill('SIGTERM');
+    assert.equal(await kubelet.exited, 0);
   });
 
   it('runs 50 pods to Running on the hollow runtime, and deletes them', async () => {

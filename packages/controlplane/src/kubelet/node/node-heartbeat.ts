@@ -1,11 +1,13 @@
 import type { Logger } from '../../apiserver/log.js';
 import type { KubeObject } from '../../api/object.js';
-import { isAlreadyExists, isNotFound, microTime, Resources, type RestClient } from '../../client/index.js';
+import { isAlreadyExists, isNotFound, microTime, Resources, sleep, type RestClient } from '../../client/index.js';
 import { nodeObject, nodeStatus, sameNodeStatus, type NodeIdentity } from './node-object.js';
 
 type Json = Record<string, any>;
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+const REGISTER_RETRY_MS = 500;
+const MAX_REGISTER_RETRY_MS = 7000;
 
 export interface HeartbeatTiming {
   /** How often the Lease is renewed (Kubernetes: 10 s). */
@@ -28,6 +30,7 @@ export class NodeHeartbeat {
   private statusTimer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly client: RestClient,
@@ -36,17 +39,28 @@ export class NodeHeartbeat {
     private readonly logger: Logger,
   ) {}
 
-  /** Registers the node and posts its first status and Lease; then keeps them fresh until stop(). */
+  /** Registers the node and posts its first status and Lease (retrying until the apiserver answers or stop()); then keeps them fresh until stop(). */
   async start(): Promise<void> {
-    await this.register();
-    await this.postStatus(true);
-    await this.renewLease();
+    // An apiserver that is not up yet (a cluster starting together) is waited for, as the kubelet does.
+    for (let delay = REGISTER_RETRY_MS; ; delay = Math.min(delay * 2, MAX_REGISTER_RETRY_MS)) {
+      if (this.stopped) return;
+      try {
+        await this.register();
+        await this.postStatus(true);
+        await this.renewLease();
+        break;
+      } catch (err) {
+        this.logger.warn('unable to register the node, will retry', { node: this.identity.name, error: (err as Error).message, retryInMs: delay });
+        await sleep(delay, this.stopping.signal);
+      }
+    }
     this.leaseTimer = setInterval(() => this.serially(() => this.renewLease()), this.timing.leaseRenewMs);
     this.statusTimer = setInterval(() => this.serially(() => this.postStatus(false)), Math.min(this.timing.statusUpdateMs, 1000));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     clearInterval(this.leaseTimer);
     clearInterval(this.statusTimer);
     await this.chain;
