@@ -37,9 +37,11 @@ function logFile(view: KubeletView, namespace: string, podName: string, containe
   if (!rec) throw new HttpFailure(404, `container "${containerName}" in pod "${podName}" is not known`);
   const neverRan = rec.state.kind === 'waiting' && rec.state.reason !== 'CrashLoopBackOff' && !rec.lastTerminated;
   if (!previous && neverRan) throw new HttpFailure(400, `container "${containerName}" in pod "${podName}" is waiting to start: ${rec.state.kind === 'waiting' ? rec.state.reason : ''}`);
-  // While a container waits to restart (CrashLoopBackOff) its last run is the current log, as kubectl shows it.
-  const current = rec.state.kind === 'waiting' && rec.state.reason === 'CrashLoopBackOff' ? rec.restartCount : rec.state.kind === 'waiting' ? rec.restartCount - 1 : rec.restartCount;
-  const attempt = previous ? current - 1 : current;
+  // restartCount names the running (or next) run. While a container waits in CrashLoopBackOff its
+  // crashed run is both the current log and the previous one (lastState), as the kubelet answers.
+  const inBackoff = rec.state.kind === 'waiting' && rec.state.reason === 'CrashLoopBackOff';
+  const current = rec.state.kind === 'waiting' && !inBackoff ? rec.restartCount - 1 : rec.restartCount;
+  const attempt = previous ? (inBackoff ? rec.restartCount : rec.restartCount - 1) : current;
   if (attempt < 0) throw new HttpFailure(400, `previous terminated container "${containerName}" in pod "${podName}" not found`);
   const uid = worker.current.metadata.uid;
   return { path: containerLogPath(view.rootDir, namespace, podName, uid, containerName, attempt), live: () => !previous && attempt === rec.restartCount && worker.isRunning(containerName) };
