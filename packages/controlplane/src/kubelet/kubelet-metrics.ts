@@ -20,6 +20,14 @@ export class KubeletMetrics {
     registers: [this.registry],
   });
 
+  readonly podWorkerDuration = new Histogram({
+    name: 'kubelet_pod_worker_duration_seconds',
+    help: 'Duration in seconds to sync a single pod, by operation (sync, kill).',
+    labelNames: ['operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   readonly probes = new Counter({
     name: 'prober_probe_total',
     help: 'Cumulative number of liveness, readiness or startup probes for a container by result.',

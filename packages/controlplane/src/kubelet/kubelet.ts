@@ -172,6 +172,7 @@ export class Kubelet {
       onProbe: (kind, ok) => this.metrics.probes.inc({ probe_type: kind, result: ok ? 'successful' : 'failed' }),
       recordEvent: (pod, type, reason, message) => this.events.event({ ...(pod as KubeObject), apiVersion: 'v1', kind: 'Pod' }, type, reason, message),
       onContainerRestart: () => this.metrics.containerRestarts.inc(),
+      onSynced: (operation, seconds) => this.metrics.podWorkerDuration.observe({ operation }, seconds),
       onPodStarted: (seconds) => this.metrics.podStartDuration.observe(seconds),
     };
   }

@@ -104,6 +104,7 @@ function lifecycleSpecs(ctx: ControlPlaneContext): void {
     const metrics = await (await request(`${hollow.url}/metrics`)).body.text();
     assert.match(metrics, /^kubelet_running_pods 50$/m);
     assert.match(metrics, /^kubelet_pod_start_duration_seconds_count 50$/m);
+    assert.match(metrics, /^kubelet_pod_worker_duration_seconds_count\{operation="sync"\} [1-9]\d*$/m);
 
     const deleted = await ctx.cp.kubectl(['delete', 'pods', '-l', 'app=hollow', '--wait=false']);
     assert.equal(deleted.code, 0, deleted.stderr);

@@ -99,13 +99,13 @@ function fieldValue(pod: Json, fieldPath: string, ctx: EnvContext): string {
 }
 
 /**
- * A container's environment: what the kubelet inherits, the Services' variables, then POD_IP and HOSTNAME (the pod's name),
+ * A container's environment: what the kubelet inherits, the Services' variables, then POD_IP and HOSTNAME (spec.hostname or the pod's name),
  * then envFrom (ConfigMaps and Secrets), then the container's env in order (value with $(VAR)
  * expansion, or valueFrom fieldRef, configMapKeyRef, secretKeyRef).
  * Throws ContainerStartError (CreateContainerConfigError) for a source this kubelet cannot read.
  */
 export function containerEnv(pod: Json, container: Json, ctx: EnvContext): Record<string, string> {
-  const env: Record<string, string> = { ...ctx.inherited, ...ctx.services, HOSTNAME: pod.metadata?.name ?? '', POD_IP: ctx.podIP };
+  const env: Record<string, string> = { ...ctx.inherited, ...ctx.services, HOSTNAME: pod.spec?.hostname || pod.metadata?.name || '', POD_IP: ctx.podIP };
   const namespace = pod.metadata?.namespace ?? '';
   for (const entry of (container.envFrom ?? []) as Json[]) addEnvFrom(env, entry, namespace, ctx);
   for (const entry of (container.env ?? []) as Json[]) {

@@ -34,6 +34,8 @@ export interface PodWorkerContext {
   /** Reports an Event about the pod (Started, BackOff, Killing, Unhealthy, Failed), as the kubelet's recorder. */
   recordEvent?(pod: Json, type: 'Normal' | 'Warning', reason: string, message: string): void;
   onContainerRestart?(): void;
+  /** How long one sync took, by operation (sync, or kill for a pod being deleted). */
+  onSynced?(operation: 'sync' | 'kill', seconds: number): void;
   /** Told once, when all the pod's containers first run: seconds since the pod was created. */
   onPodStarted?(seconds: number): void;
 }
@@ -131,8 +133,10 @@ export class PodWorker {
     this.syncing = (async () => {
       do {
         this.again = false;
+        const began = performance.now();
         try {
           await this.sync();
+          this.ctx.onSynced?.(this.pod.metadata.deletionTimestamp ? 'kill' : 'sync', (performance.now() - began) / 1000);
         } catch (err) {
           // Most often the apiserver did not take the status: try again soon (a later sync rearms any back-off timer).
           this.ctx.logger.error('pod sync failed', { pod: this.describe(), error: (err as Error).message });
@@ -258,6 +262,7 @@ export class PodWorker {
     }
     rec.state = { kind: 'running', startedAt: container.startedAt };
     this.event('Normal', 'Started', `Started container ${rec.name}`);
+    this.ctx.logger.info('container started', { pod: this.describe(), container: rec.name, containerID: `${this.ctx.runtime.name}://${container.id}`, pid: container.pid, attempt: rec.restartCount });
     rec.containerID = `${this.ctx.runtime.name}://${container.id}`;
     rec.started = false;
     rec.ready = false;
@@ -288,6 +293,7 @@ export class PodWorker {
     if (run?.container !== container) return;
     run.prober.stop();
     this.runs.delete(rec.name);
+    this.ctx.logger.info('container exited', { pod: this.describe(), container: rec.name, exitCode: exit.exitCode, signal: exit.signal });
     rec.started = false;
     rec.ready = false;
     rec.state = {
