@@ -2,6 +2,8 @@ import type { Controller, ControllerContext } from './framework/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
 import { EndpointsController } from './endpoints/controller.js';
+import { GarbageCollectorController } from './garbagecollector/controller.js';
+import { NamespaceController } from './namespace/controller.js';
 import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { TaintEvictionController } from './nodelifecycle/taint-eviction-controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
@@ -32,6 +34,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   { name: 'deployment', aliases: ['deployment-controller'], create: (ctx, s) => new DeploymentController(ctx, s.workers.deployment) },
   { name: 'daemonset', aliases: ['daemonset-controller'], create: (ctx, s) => new DaemonSetController(ctx, s.workers.daemonset) },
   { name: 'endpoint', aliases: ['endpoints-controller'], create: (ctx, s) => new EndpointsController(ctx, s.workers.endpoint) },
+  { name: 'garbagecollector', aliases: ['garbage-collector-controller'], create: (ctx, s) => new GarbageCollectorController(ctx, s.workers.garbagecollector) },
+  { name: 'namespace', aliases: ['namespace-controller'], create: (ctx, s) => new NamespaceController(ctx, s.workers.namespace) },
   { name: 'nodelifecycle', aliases: ['node-lifecycle-controller'], create: (ctx, s) => new NodeLifecycleController(ctx, s.nodeMonitorPeriodMs, s.nodeMonitorGracePeriodMs) },
   { name: 'taint-eviction', aliases: ['taint-eviction-controller'], create: (ctx) => new TaintEvictionController(ctx) },
 ];

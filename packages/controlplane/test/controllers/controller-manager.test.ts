@@ -226,6 +226,33 @@ describe('kube-controller-manager (in process) with a scheduler and heartbeat no
     }
   });
 
+  it('deleting a ReplicaSet deletes its pods; with --cascade=orphan they stay, released', async () => {
+    await kubectl('delete', 'replicaset/rs', '--wait=true', '--timeout=30s');
+    await eventually(() => (podsOf('rs').filter(isPodActive).length === 0 ? true : undefined), 30_000, 'the ReplicaSet pods collected');
+    await eventually(() => (podsOf('shop').filter(isPodActive).length === 2 ? true : undefined), 30_000, 'the shop pods');
+    await kubectl('delete', 'replicaset/shop', '--cascade=orphan', '--wait=true', '--timeout=30s');
+    const orphans = await eventually(() => {
+      const left = podsOf('shop').filter(isPodActive);
+      return left.length === 2 && left.every((p) => !p.metadata.ownerReferences?.length) ? left : undefined;
+    }, 30_000, 'the shop pods released');
+    assert.equal(orphans.length, 2);
+  });
+
+  it('deleting a namespace deletes what it holds, then the namespace', async () => {
+    await kubectl('create', 'namespace', 'doomed');
+    await kubectl('create', 'configmap', 'settings', '-n', 'doomed', '--from-literal=a=b');
+    await ctx.client.create(Resources.replicasets, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'inside', namespace: 'doomed' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'inside' } }, template: podTemplate('inside', 'busybox:1') },
+    });
+    await eventually(() => (runningReady('inside').length === 2 ? true : undefined), 30_000, 'pods in the namespace');
+    await kubectl('delete', 'namespace', 'doomed', '--wait=false');
+    await eventually(async () => ((await ctx.cp.http('GET', '/api/v1/namespaces/doomed')).status === 404 ? true : undefined), 45_000, 'the namespace gone');
+    assert.equal(podsOf('inside').length, 0);
+  });
+
   it('exports work-queue and leader-election metrics', async () => {
     const text = await registry.metrics();
     assert.match(text, /^workqueue_adds_total\{name="replicaset"\} [1-9]/m);
