@@ -169,13 +169,19 @@ function kubeletSpecs(ctx: ControlPlaneContext): void {
 
   it('restarts a crashing container with a growing back-off and shows CrashLoopBackOff', async () => {
     await createPod(nodeScriptPod('crash', NODE, "console.log('crashing'); process.exit(3)"));
-    const messages = new Set<string>();
+    // The back-off delays seen, in order (a slow poll may miss a short window, so any two will do).
+    const delays: number[] = [];
     const pod = await eventually(async () => {
       const p = await getPod('crash');
       const waiting = p.status?.containerStatuses?.[0]?.state?.waiting;
-      if (waiting?.reason === 'CrashLoopBackOff') messages.add(/back-off (\S+)/.exec(waiting.message)![1]);
-      return messages.has('1s') && messages.has('2s') && p.status.containerStatuses[0].restartCount >= 3 ? p : undefined;
+      if (waiting?.reason === 'CrashLoopBackOff') {
+        const seconds = Number(/back-off (\d+)s restarting failed container=main pod=crash_default\(/.exec(waiting.message)![1]);
+        if (delays.at(-1) !== seconds) delays.push(seconds);
+      }
+      return delays.length >= 2 && p.status.containerStatuses[0].restartCount >= 3 ? p : undefined;
     }, 40_000, 'a growing back-off');
+    assert.ok(delays.every((d, i) => i === 0 || d > delays[i - 1]), `the back-off grows: ${delays.join(', ')}`);
+    assert.ok(delays.every((d) => [1, 2, 4, 8].includes(d)), `doubling from the 1 s base: ${delays.join(', ')}`);
     const status = pod.status.containerStatuses[0];
     assert.equal(status.lastState.terminated.exitCode, 3);
     assert.equal(status.lastState.terminated.reason, 'Error');
