@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/api/object.js';
 import { createLogger } from '../../src/apiserver/log.js';
-import { Informer, isAlreadyExists, isConflict, isNotFound, loadKubeconfig, Resources, RestClient, SharedInformerFactory } from '../../src/client/index.js';
+import { EventRecorder, Informer, isAlreadyExists, isConflict, isNotFound, loadKubeconfig, ManualClock, Resources, RestClient, SharedInformerFactory, type CoreEvent } from '../../src/client/index.js';
 import { eventually } from '../support/control-plane.js';
 import { withControlPlane } from './with-control-plane.js';
 import { CuttableProxy } from './cuttable-proxy.js';
 
 const configMap = (name: string, data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
 
-describe('client: REST client and informer against a kube-apiserver', function () {
+describe('client against a kube-apiserver: REST client, informers, event recorder', function () {
   const ctx = withControlPlane({ watchCacheCapacity: 10, bookmarkIntervalMs: 200 });
 
   it('creates, reads, patches, updates and deletes with typed errors', async () => {
@@ -106,5 +106,33 @@ describe('client: REST client and informer against a kube-apiserver', function (
       await viaProxy.close();
       await proxy.stop();
     }
+  });
+
+  it('writes an Event about an object and aggregates repeats into count and lastTimestamp', async () => {
+    const pod = await ctx.client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ev-pod', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    const clock = new ManualClock(Date.parse('2026-03-01T10:00:00Z'));
+    const recorder = new EventRecorder(ctx.client, { component: 'default-scheduler', clock });
+    recorder.event(pod, 'Warning', 'FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.');
+    clock.advance(5000);
+    recorder.event(pod, 'Warning', 'FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.');
+    clock.advance(5000);
+    recorder.event(pod, 'Warning', 'FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.');
+    recorder.event(pod, 'Normal', 'Scheduled', 'Successfully assigned default/ev-pod to node-1');
+    await recorder.flush();
+    const events = (await ctx.client.list<CoreEvent>(Resources.events, { namespace: 'default', fieldSelector: 'involvedObject.name=ev-pod' })).items;
+    const byReason = new Map(events.map((e) => [e.reason, e]));
+    assert.equal(events.length, 2);
+    const failed = byReason.get('FailedScheduling')!;
+    assert.equal(failed.count, 3);
+    assert.equal(failed.type, 'Warning');
+    assert.equal(failed.firstTimestamp, '2026-03-01T10:00:00Z');
+    assert.equal(failed.lastTimestamp, '2026-03-01T10:00:10Z');
+    assert.deepEqual(failed.source, { component: 'default-scheduler' });
+    assert.deepEqual(
+      { kind: failed.involvedObject.kind, name: failed.involvedObject.name, namespace: failed.involvedObject.namespace, uid: failed.involvedObject.uid },
+      { kind: 'Pod', name: 'ev-pod', namespace: 'default', uid: (pod as KubeObject).metadata.uid },
+    );
+    assert.equal(byReason.get('Scheduled')!.message, 'Successfully assigned default/ev-pod to node-1');
+    assert.equal(byReason.get('Scheduled')!.count, 1);
   });
 });
