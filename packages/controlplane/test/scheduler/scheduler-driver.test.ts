@@ -105,10 +105,15 @@ describe('kube-scheduler driver (in process) with heartbeat nodes', function () 
     assert.deepEqual(await eventsFor('for-other'), []);
   });
 
-  it('schedules the pod that fit nowhere once a node large enough is added', async () => {
+  it('schedules the pod that fit nowhere once a node large enough is added, and another once a pod is deleted', async () => {
     const more = await HeartbeatNodes.start(ctx.client, [{ name: 'node-xl', cpu: '16', memory: '32Gi' }], { intervalMs: 2000 });
     try {
       assert.equal(await boundTo('too-big'), 'node-xl');
+      // The room left everywhere is now under 12 cpu: a second such pod waits, until the first is deleted.
+      await ctx.client.create(Resources.pods, podObject('too-big-2', { cpu: '12' }));
+      await eventually(async () => (await eventsFor('too-big-2')).find((e) => e.reason === 'FailedScheduling'), 20_000, 'the second pod to fail');
+      await ctx.client.delete(Resources.pods, 'too-big', { namespace: 'default', gracePeriodSeconds: 0 });
+      assert.equal(await boundTo('too-big-2'), 'node-xl', 'a pod deletion sends waiting pods back to the active queue');
     } finally {
       await more.stop();
     }
