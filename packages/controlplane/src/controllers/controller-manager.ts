@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../apiserver/log.js';
+import { EventRecorder } from '../client/events/event-recorder.js';
 import { SharedInformerFactory } from '../client/informer/shared-informer-factory.js';
 import { LeaderElector } from '../client/leader-election/leader-elector.js';
 import type { RestClient } from '../client/rest/rest-client.js';
@@ -111,7 +112,13 @@ export class ControllerManager {
   private async runControllers(signal: AbortSignal): Promise<void> {
     const { client, logger, settings } = this.options;
     const informers = new SharedInformerFactory(client, { logger });
-    const ctx = { client, informers, clock: this.options.clock ?? realClock, logger, metrics: this.metrics };
+    const recorders = new Map<string, EventRecorder>();
+    const recorder = (component: string) => {
+      let r = recorders.get(component);
+      if (!r) recorders.set(component, (r = new EventRecorder(client, { component, logger, clock: this.options.clock })));
+      return r;
+    };
+    const ctx = { client, informers, clock: this.options.clock ?? realClock, logger, metrics: this.metrics, recorder };
     const controllers = enabledControllers(this.options.controllers).map((e) => e.create(ctx, settings));
     informers.start();
     logger.info('starting controllers', { controllers: controllers.map((c) => c.name) });
@@ -121,6 +128,7 @@ export class ControllerManager {
       ),
     );
     await informers.stop();
+    await Promise.all([...recorders.values()].map((r) => r.flush()));
     logger.info('controllers stopped');
   }
 }

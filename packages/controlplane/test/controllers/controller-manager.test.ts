@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../src/apiserver/log.js';
-import { Informer, Resources, RestClient } from '../../src/client/index.js';
+import { Informer, Resources, RestClient, type CoreEvent } from '../../src/client/index.js';
 import { DEFAULT_SETTINGS } from '../../src/controllers/catalog.js';
 import { ControllerManager } from '../../src/controllers/controller-manager.js';
 import { isPodActive, isPodReady } from '../../src/controllers/framework/pods.js';
@@ -251,6 +251,15 @@ describe('kube-controller-manager (in process) with a scheduler and heartbeat no
     await kubectl('delete', 'namespace', 'doomed', '--wait=false');
     await eventually(async () => ((await ctx.cp.http('GET', '/api/v1/namespaces/doomed')).status === 404 ? true : undefined), 45_000, 'the namespace gone');
     assert.equal(podsOf('inside').length, 0);
+  });
+
+  it('records events as Kubernetes words them', async () => {
+    const eventsOf = async (name: string) => (await ctx.client.list<CoreEvent>(Resources.events, { namespace: 'default', fieldSelector: `involvedObject.name=${name}` })).items;
+    const created = await eventually(async () => (await eventsOf('rs')).find((e) => e.reason === 'SuccessfulCreate'), 15_000, 'SuccessfulCreate');
+    assert.match(created.message, /^Created pod: rs-\S+$/);
+    assert.equal(created.source.component, 'replicaset-controller');
+    const scaled = await eventually(async () => (await eventsOf('web')).find((e) => e.reason === 'ScalingReplicaSet'), 15_000, 'ScalingReplicaSet');
+    assert.match(scaled.message, /^Scaled (up|down) replica set web-\S+ to \d+ from \d+$/);
   });
 
   it('exports work-queue and leader-election metrics', async () => {

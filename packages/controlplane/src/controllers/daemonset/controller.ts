@@ -3,6 +3,7 @@ import type { Informer } from '../../client/informer/informer.js';
 import { objectKey, Resources, splitKey } from '../../client/rest/resource-ref.js';
 import { QueueController, type ControllerContext } from '../framework/controller.js';
 import { Expectations } from '../framework/expectations.js';
+import { reportPodWrites, withKind } from '../framework/events.js';
 import { settleFailedPodWrites, trackOwnedPods } from '../framework/owned-pods.js';
 import type { DaemonSet, Node, Pod } from '../framework/types.js';
 import { applyWrites, throwFirstFailure } from '../framework/writes.js';
@@ -61,6 +62,7 @@ export class DaemonSetController extends QueueController {
     if (mayManage) this.expectations.expect(key, result.creates, result.deletes, now);
     const outcomes = await applyWrites(this.ctx.client, result.writes);
     settleFailedPodWrites(key, outcomes, this.expectations);
+    reportPodWrites(this.ctx.recorder?.('daemonset-controller'), withKind(ds, 'apps/v1', 'DaemonSet'), outcomes);
     throwFirstFailure(outcomes, `sync of daemonset ${key}`);
   }
 }

@@ -6,7 +6,8 @@ import { QueueController, type ControllerContext } from '../framework/controller
 import { ownerKeysOf } from '../framework/owner-keys.js';
 import { controllerRef } from '../framework/pods.js';
 import type { Deployment, Pod, ReplicaSet } from '../framework/types.js';
-import { applyWrites, throwFirstFailure } from '../framework/writes.js';
+import { withKind } from '../framework/events.js';
+import { applyWrites, throwFirstFailure, type WriteOutcome } from '../framework/writes.js';
 import { syncDeployment } from './sync.js';
 import { templatesEqualIgnoringHash } from './template-hash.js';
 
@@ -59,11 +60,26 @@ export class DeploymentController extends QueueController {
       now: this.ctx.clock.now(),
     });
     const outcomes = await applyWrites(this.ctx.client, result.writes);
+    this.reportScaling(deployment, outcomes);
     for (const o of outcomes) {
       if (!o.ok && o.write.op === 'create' && isAlreadyExists(o.error)) await this.onNameTaken(deployment, o.write.object as ReplicaSet);
     }
     if (result.requeueAfterMs !== undefined) this.queue.addAfter(key, result.requeueAfterMs);
     throwFirstFailure(outcomes, `sync of deployment ${key}`);
+  }
+
+  /** ScalingReplicaSet events, worded as Kubernetes': "Scaled up replica set web-5d4f8 to 3 from 1". */
+  private reportScaling(d: Deployment, outcomes: readonly WriteOutcome[]): void {
+    const recorder = this.ctx.recorder?.('deployment-controller');
+    if (!recorder) return;
+    for (const o of outcomes) {
+      if (!o.ok || o.write.ref.resource !== 'replicasets' || (o.write.op !== 'create' && o.write.op !== 'update')) continue;
+      const rs = o.write.object as ReplicaSet;
+      const from = o.write.op === 'create' ? 0 : (this.replicaSets.store.get(objectKey(rs))?.spec.replicas ?? 0);
+      const to = rs.spec.replicas ?? 0;
+      if (from === to) continue;
+      recorder.event(withKind(d, 'apps/v1', 'Deployment'), 'Normal', 'ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} to ${to} from ${from}`);
+    }
   }
 
   /**

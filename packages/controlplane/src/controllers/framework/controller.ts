@@ -1,4 +1,5 @@
 import type { Logger } from '../../apiserver/log.js';
+import type { EventRecorder } from '../../client/events/event-recorder.js';
 import type { Informer } from '../../client/informer/informer.js';
 import type { SharedInformerFactory } from '../../client/informer/shared-informer-factory.js';
 import type { RestClient } from '../../client/rest/rest-client.js';
@@ -13,6 +14,8 @@ export interface ControllerContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics?: WorkqueueMetrics;
+  /** The recorder of Events a controller reports as (source.component, e.g. replicaset-controller). */
+  readonly recorder?: (component: string) => EventRecorder;
 }
 
 /** A controller: runs until the signal aborts (leadership lost, or the process stops). */

@@ -3,6 +3,7 @@ import { Resources } from '../../client/rest/resource-ref.js';
 import type { TimerHandle } from '../../client/workqueue/clock.js';
 import { QueueController, type ControllerContext } from '../framework/controller.js';
 import type { Lease, Node } from '../framework/types.js';
+import { withKind } from '../framework/events.js';
 import { applyWrite } from '../framework/writes.js';
 import { observeHeartbeat, silentNodeStatus, type HeartbeatRecord } from './node-health.js';
 import { taintsForReadiness } from './node-taints.js';
@@ -68,6 +69,7 @@ export class NodeLifecycleController extends QueueController {
     if (silent) {
       this.ctx.logger.info('node heartbeat is stale: conditions set to Unknown', { node: name, silentForMs: now - record.observedAt });
       await applyWrite(this.ctx.client, { op: 'updateStatus', ref: Resources.nodes, object: silent });
+      this.ctx.recorder?.('node-controller').event(withKind(node, 'v1', 'Node'), 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
       return;
     }
     const taints = taintsForReadiness(node, now);

@@ -2,6 +2,7 @@ import type { Informer } from '../../client/informer/informer.js';
 import { objectKey, Resources } from '../../client/rest/resource-ref.js';
 import { QueueController, type ControllerContext } from '../framework/controller.js';
 import type { Node, Pod } from '../framework/types.js';
+import { withKind } from '../framework/events.js';
 import { applyWrite } from '../framework/writes.js';
 import { evictionDeadline } from './eviction.js';
 
@@ -48,6 +49,7 @@ export class TaintEvictionController extends QueueController {
       return;
     }
     this.ctx.logger.info('evicting pod from a NoExecute-tainted node', { pod: key, node: node.metadata.name });
+    this.ctx.recorder?.('taint-eviction-controller').event(withKind(pod, 'v1', 'Pod'), 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${key}`);
     await applyWrite(this.ctx.client, { op: 'delete', ref: Resources.pods, namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid });
   }
 }

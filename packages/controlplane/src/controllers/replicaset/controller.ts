@@ -3,6 +3,7 @@ import type { Informer } from '../../client/informer/informer.js';
 import { objectKey, Resources, splitKey } from '../../client/rest/resource-ref.js';
 import { QueueController, type ControllerContext } from '../framework/controller.js';
 import { Expectations } from '../framework/expectations.js';
+import { reportPodWrites, withKind } from '../framework/events.js';
 import { settleFailedPodWrites, trackOwnedPods } from '../framework/owned-pods.js';
 import type { Pod, ReplicaSet } from '../framework/types.js';
 import { applyWrites, throwFirstFailure } from '../framework/writes.js';
@@ -51,6 +52,7 @@ export class ReplicaSetController extends QueueController {
     if (mayManage) this.expectations.expect(key, result.creates, result.deletes, now);
     const outcomes = await applyWrites(this.ctx.client, result.writes);
     settleFailedPodWrites(key, outcomes, this.expectations);
+    reportPodWrites(this.ctx.recorder?.('replicaset-controller'), withKind(rs, 'apps/v1', 'ReplicaSet'), outcomes);
     if (result.resyncAfterMs !== undefined) this.queue.addAfter(key, result.resyncAfterMs);
     throwFirstFailure(outcomes, `sync of replicaset ${key}`);
   }
