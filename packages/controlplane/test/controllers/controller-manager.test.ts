@@ -186,6 +186,7 @@ describe('kube-controller-manager (in process) with a scheduler and heartbeat no
     }, 30_000, 'two ready addresses');
     assert.deepEqual(ready.subsets![0]!.ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
     const [first] = runningReady('shop');
+    runner.hold(first!.metadata.name);
     await ctx.client.patch(Resources.pods, first!.metadata.name, { status: { conditions: [{ type: 'Ready', status: 'False' }] } }, 'merge', { namespace: 'default', subresource: 'status' });
     const split = await eventually(async () => {
       const ep = await endpoints();
@@ -223,6 +224,7 @@ describe('kube-controller-manager (in process) with a scheduler and heartbeat no
     for (const name of doomed) {
       const p = pods.store.getByName('default', name);
       assert.ok(!p || p.metadata.deletionTimestamp, `${name} was evicted`);
+      assert.ok(!p || !isPodReady(p), `${name} was marked not ready (the node is not)`);
     }
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Lease, Node } from '../../src/controllers/framework/types.js';
 import { evictionDeadline } from '../../src/controllers/nodelifecycle/eviction.js';
-import { observeHeartbeat, silentNodeStatus, STOPPED_POSTING } from '../../src/controllers/nodelifecycle/node-health.js';
+import { observeHeartbeat, podsMarkedNotReady, silentNodeStatus, STOPPED_POSTING } from '../../src/controllers/nodelifecycle/node-health.js';
 import { taintsForReadiness, TAINT_NOT_READY, TAINT_UNREACHABLE } from '../../src/controllers/nodelifecycle/node-taints.js';
 import { iso, pod, T0 } from './fixtures.js';
 
@@ -65,5 +65,17 @@ describe('node lifecycle sync', () => {
     const forever = { ...plain, spec: { ...plain.spec, tolerations: [{ operator: 'Exists' as const }] } };
     assert.equal(evictionDeadline(forever, taints, T0), undefined);
     assert.equal(evictionDeadline(plain, [{ key: 'x', effect: 'NoSchedule' }], T0), undefined, 'NoSchedule evicts nothing');
+  });
+});
+
+describe('node lifecycle: pods of a node that is not ready', () => {
+  it('are marked Ready=False (so Endpoints drop them); nothing changes while the node is Ready', () => {
+    const ready = pod({ name: 'a', node: 'n1', ready: true });
+    const notReady = pod({ name: 'b', node: 'n1' });
+    assert.deepEqual(podsMarkedNotReady(node('True'), [ready, notReady], T0), []);
+    const marked = podsMarkedNotReady(node('Unknown'), [ready, notReady], T0);
+    assert.deepEqual(marked.map((p) => p.metadata.name), ['a']);
+    assert.deepEqual(marked[0]!.status!.conditions!.find((c) => c.type === 'Ready'), { type: 'Ready', status: 'False', lastTransitionTime: iso(T0) });
+    assert.equal(marked[0]!.metadata.resourceVersion, '1', 'a compare-and-swap on what was read');
   });
 });

@@ -2,10 +2,11 @@ import type { Informer } from '../../client/informer/informer.js';
 import { Resources } from '../../client/rest/resource-ref.js';
 import type { TimerHandle } from '../../client/workqueue/clock.js';
 import { QueueController, type ControllerContext } from '../framework/controller.js';
-import type { Lease, Node } from '../framework/types.js';
+import type { Lease, Node, Pod } from '../framework/types.js';
 import { withKind } from '../framework/events.js';
-import { applyWrite } from '../framework/writes.js';
-import { observeHeartbeat, silentNodeStatus, type HeartbeatRecord } from './node-health.js';
+import { applyWrite, applyWrites, throwFirstFailure } from '../framework/writes.js';
+import { observeHeartbeat, podsMarkedNotReady, silentNodeStatus, type HeartbeatRecord } from './node-health.js';
+import { NODE_NAME_INDEX } from './taint-eviction-controller.js';
 import { taintsForReadiness } from './node-taints.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -21,6 +22,7 @@ export class NodeLifecycleController extends QueueController {
   static readonly NAME = 'nodelifecycle';
   private readonly nodes: Informer<Node>;
   private readonly leases: Informer<Lease>;
+  private readonly pods: Informer<Pod>;
   private readonly heartbeats = new Map<string, HeartbeatRecord>();
   private monitor: TimerHandle | undefined;
 
@@ -32,6 +34,8 @@ export class NodeLifecycleController extends QueueController {
     super(NodeLifecycleController.NAME, ctx, 1);
     this.nodes = ctx.informers.informerFor<Node>(Resources.nodes);
     this.leases = ctx.informers.informerFor<Lease>(Resources.leases, { namespace: NODE_LEASE_NAMESPACE });
+    this.pods = ctx.informers.informerFor<Pod>(Resources.pods);
+    this.pods.addIndexers({ [NODE_NAME_INDEX]: (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) });
     const enqueue = (n: { metadata: { name?: string } }) => this.queue.add(n.metadata.name ?? '');
     this.nodes.addEventHandler({
       onAdd: enqueue,
@@ -42,7 +46,7 @@ export class NodeLifecycleController extends QueueController {
   }
 
   protected caches() {
-    return [this.nodes, this.leases];
+    return [this.nodes, this.leases, this.pods];
   }
 
   /** The monitor: every period, every node is checked again (a silent node sends no event). */
@@ -71,6 +75,11 @@ export class NodeLifecycleController extends QueueController {
       await applyWrite(this.ctx.client, { op: 'updateStatus', ref: Resources.nodes, object: silent });
       this.ctx.recorder?.('node-controller').event(withKind(node, 'v1', 'Node'), 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
       return;
+    }
+    const notReady = podsMarkedNotReady(node, this.pods.store.byIndex(NODE_NAME_INDEX, name), now);
+    if (notReady.length > 0) {
+      this.ctx.logger.info('marking the pods of a node that is not ready not ready', { node: name, pods: notReady.length });
+      throwFirstFailure(await applyWrites(this.ctx.client, notReady.map((p) => ({ op: 'updateStatus' as const, ref: Resources.pods, object: p }))), `marking pods on ${name} not ready`);
     }
     const taints = taintsForReadiness(node, now);
     if (taints) {

@@ -1,5 +1,5 @@
 import { nowTimestamp } from '../../api/object.js';
-import type { Condition, Lease, Node } from '../framework/types.js';
+import type { Condition, Lease, Node, Pod } from '../framework/types.js';
 
 /** What the controller last saw of a node's heartbeat, and when (on its own clock) it saw it change. */
 export interface HeartbeatRecord {
@@ -49,4 +49,20 @@ export function silentNodeStatus(node: Node, record: HeartbeatRecord, now: numbe
     changed = true;
   }
   return changed ? { ...node, status: { ...(node.status ?? {}), conditions } } : undefined;
+}
+
+/**
+ * Pods on a node whose Ready condition is not True are not ready either, as far as anyone can
+ * tell (Kubernetes' MarkPodsNotReady): each pod still reporting Ready=True gets Ready=False, so
+ * Endpoints stop sending traffic to a node that went silent.
+ */
+export function podsMarkedNotReady(node: Node, pods: readonly Pod[], now: number): Pod[] {
+  if (node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True') return [];
+  const at = nowTimestamp(now);
+  return pods
+    .filter((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .map((p) => ({
+      ...p,
+      status: { ...p.status, conditions: p.status!.conditions!.map((c) => (c.type === 'Ready' ? { ...c, status: 'False' as const, lastTransitionTime: at } : c)) },
+    }));
 }

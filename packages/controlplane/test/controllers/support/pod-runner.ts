@@ -4,8 +4,9 @@ import type { Node, Pod } from '../../../src/controllers/framework/types.js';
 
 /**
  * The rest of a kubelet, for controller tests with heartbeat nodes (which only renew Leases): a pod
- * bound to a live node is reported Running and Ready with an IP (once; a test may change its status
- * afterwards), a pod being deleted there is confirmed gone (grace 0), and a live node whose Ready
+ * bound to a live node is reported Running and Ready with an IP (and Ready again when someone else,
+ * such as the node lifecycle controller after a stall of the test machine, marks it not ready;
+ * hold(pod) leaves a pod's status to the test), a pod being deleted there is confirmed gone (grace 0), and a live node whose Ready
  * condition someone else changed (the node lifecycle controller, after a stall of the test machine)
  * is reported Ready again, as a kubelet re-posts a status that differs from its own. A node marked
  * dead does none of this, as a node whose kubelet stopped: its pods stay as they were.
@@ -13,6 +14,7 @@ import type { Node, Pod } from '../../../src/controllers/framework/types.js';
 export class PodRunner {
   private readonly dead = new Set<string>();
   private readonly started = new Set<string>();
+  private readonly held = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private nextIp = 1;
 
@@ -32,6 +34,11 @@ export class PodRunner {
     nodes.start();
     await Promise.all([informer.waitForSync(30_000), nodes.waitForSync(30_000)]);
     return runner;
+  }
+
+  /** Leaves this pod's status to the test from now on. */
+  hold(podName: string): void {
+    this.held.add(podName);
   }
 
   /** The node's kubelet is gone: its pods are left as they are. */
@@ -62,13 +69,15 @@ export class PodRunner {
       this.track(this.client.delete(Resources.pods, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid } }));
       return;
     }
-    if (this.started.has(uid!)) return;
+    if (this.held.has(name)) return;
+    const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+    if (this.started.has(uid!) && ready) return;
     this.started.add(uid!);
     const now = nowTimestamp();
     const n = this.nextIp++;
     const status = {
       phase: 'Running',
-      podIP: `10.244.${n >> 8}.${n & 255}`,
+      podIP: pod.status?.podIP ?? `10.244.${n >> 8}.${n & 255}`,
       startTime: now,
       conditions: [
         { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
