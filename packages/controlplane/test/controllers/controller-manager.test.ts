@@ -256,9 +256,11 @@ describe('kube-controller-manager (in process) with a scheduler and heartbeat no
   });
 
   it('records events as Kubernetes words them', async () => {
+    // The scenarios above made ReplicaSets (directly and through the Deployment web) create pods.
     const eventsOf = async (name: string) => (await ctx.client.list<CoreEvent>(Resources.events, { namespace: 'default', fieldSelector: `involvedObject.name=${name}` })).items;
-    const created = await eventually(async () => (await eventsOf('rs')).find((e) => e.reason === 'SuccessfulCreate'), 15_000, 'SuccessfulCreate');
-    assert.match(created.message, /^Created pod: rs-\S+$/);
+    const all = async () => (await ctx.client.list<CoreEvent>(Resources.events, { namespace: 'default' })).items;
+    const created = await eventually(async () => (await all()).find((e) => e.reason === 'SuccessfulCreate' && e.involvedObject.kind === 'ReplicaSet'), 15_000, 'SuccessfulCreate');
+    assert.ok(created.message.startsWith(`Created pod: ${created.involvedObject.name}-`), created.message);
     assert.equal(created.source.component, 'replicaset-controller');
     const scaled = await eventually(async () => (await eventsOf('web')).find((e) => e.reason === 'ScalingReplicaSet'), 15_000, 'ScalingReplicaSet');
     assert.match(scaled.message, /^Scaled (up|down) replica set web-\S+ to \d+ from \d+$/);

@@ -77,8 +77,11 @@ describe('deployment sync', () => {
     assert.equal(rs!.spec.selector.matchLabels![POD_TEMPLATE_HASH_LABEL], hash);
     assert.equal(rs!.spec.template.metadata!.labels![POD_TEMPLATE_HASH_LABEL], hash);
     assert.equal(rs!.metadata.ownerReferences![0]!.uid, 'uid-web');
-    const annotated = objectsOf<Deployment>(writes, 'update')[0]!;
-    assert.equal(annotated.metadata.annotations![REVISION_ANNOTATION], '1');
+    const progressing = objectsOf<Deployment>(writes, 'updateStatus')[0]!.status!.conditions!.find((c) => c.type === 'Progressing')!;
+    assert.deepEqual([progressing.status, progressing.reason, progressing.message], ['True', 'NewReplicaSetCreated', `Created new replica set "web-${hash}"`]);
+    const stored = { ...rs!, metadata: { ...rs!.metadata, uid: 'uid-rs', resourceVersion: '2' } };
+    const next = syncDeployment({ deployment: d, replicaSets: [stored], pods: [], now: T0 });
+    assert.equal(objectsOf<Deployment>(next.writes, 'update')[0]!.metadata.annotations![REVISION_ANNOTATION], '1', 'the Deployment carries its revision');
   });
 
   it('rolls from image A to B within maxSurge and maxUnavailable, then undoes to A as revision 3', () => {

@@ -93,9 +93,11 @@ export function syncDeployment(input: DeploymentSyncInput): DeploymentSyncResult
   }
   writes.push(...plan.writes());
   const newRevision = newRS ? String(revisionOf(plan.get(newRS))) : undefined;
-  if (newRevision && d.metadata.annotations?.[REVISION_ANNOTATION] !== newRevision) {
+  const createdNow = !existingNew && newRS !== undefined;
+  if (newRevision && d.metadata.annotations?.[REVISION_ANNOTATION] !== newRevision && !createdNow) {
     // The annotation is on the Deployment itself: this update changes its resourceVersion, so the
-    // status waits for the next sync (the update's own watch event brings it).
+    // status waits for the next sync (the update's own watch event brings it). In the sync that
+    // creates the new ReplicaSet the status goes first, so NewReplicaSetCreated is reported.
     writes.push({ op: 'update', ref: Resources.deployments, object: { ...d, metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: newRevision } } } });
     return { writes };
   }
