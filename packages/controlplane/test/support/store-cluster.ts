@@ -11,8 +11,9 @@ export type StoreCluster = LocalClusterModule.LocalCluster;
 export async function startStoreCluster(size = 3): Promise<StoreCluster> {
   const entry = import.meta.resolve('@flotilla/kvstore');
   const { LocalCluster } = (await import(new URL('./chaos/local-cluster.js', entry).href)) as typeof LocalClusterModule;
-  const { kvstoreCommand } = (await import(new URL('./chaos/member-process.js', entry).href)) as typeof MemberProcessModule;
-  return LocalCluster.start(size, kvstoreCommand(), 'flotilla-apiserver-store-');
+  const { kvstoreCommand, FAST_TIMING } = (await import(new URL('./chaos/member-process.js', entry).href)) as typeof MemberProcessModule;
+  // Half etcd's Raft timing: the store-failover test waits for elections, and quicker ones keep it short.
+  return LocalCluster.start(size, kvstoreCommand(FAST_TIMING), 'flotilla-apiserver-store-');
 }
 
 /** The member that leads now, by asking each running member's status (polls until one answers). */
