@@ -35,6 +35,8 @@ export interface SupervisorOptions {
 
 const ServingLine = /(?:serving|listening) on (\S+)/;
 const StableAfterMs = 60_000;
+/** How long an exit waits before it counts as a crash (see start()). */
+const ExitSettleMs = 300;
 const MaxRestartDelayMs = 30_000;
 
 /**
@@ -97,19 +99,31 @@ export class ManagedProcess {
     child.once('exit', (code, signal) => {
       this.log.write(`--- ${this.spec.component} exited (${signal ?? `code ${code}`}) ---\n`);
       this.options.onChange();
-      if (this.stopping) return;
-      // A process that ran for a while earns the short delay back; one that keeps dying waits longer.
-      this.delayMs = Date.now() - startedAt > StableAfterMs ? this.options.restartDelayMs : Math.min(this.delayMs * 2, MaxRestartDelayMs);
-      const delay = this.downForMs ?? (this.restarts === 0 ? this.options.restartDelayMs : this.delayMs);
-      this.downForMs = undefined;
-      this.options.report(`${this.name} exited (${signal ?? `code ${code}`}); starting it again in ${(delay / 1000).toFixed(1)} s`);
-      this.restartTimer = setTimeout(() => {
-        this.restarts++;
-        this.start();
-      }, delay);
+      // Ctrl-C in a terminal signals the whole process group: children may exit a moment before
+      // the launcher hears its own SIGINT, so the restart decision waits briefly for that.
+      setTimeout(() => this.restartAfterExit(startedAt, code, signal), ExitSettleMs);
     });
     child.once('error', (err) => this.options.report(`${this.name} could not start: ${err.message}`));
     this.options.onChange();
+  }
+
+  private restartAfterExit(startedAt: number, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.stopping) return;
+    // A process that ran for a while earns the short delay back; one that keeps dying waits longer.
+    this.delayMs = Date.now() - startedAt > StableAfterMs ? this.options.restartDelayMs : Math.min(this.delayMs * 2, MaxRestartDelayMs);
+    const delay = this.downForMs ?? (this.restarts === 0 ? this.options.restartDelayMs : this.delayMs);
+    this.downForMs = undefined;
+    this.options.report(`${this.name} exited (${signal ?? `code ${code}`}); starting it again in ${(delay / 1000).toFixed(1)} s`);
+    this.restartTimer = setTimeout(() => {
+      this.restarts++;
+      this.start();
+    }, delay);
+  }
+
+  /** No more restarts: the cluster is stopping (the process itself is stopped by stop()). */
+  holdRestarts(): void {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
   }
 
   /** The URL once the process has printed it (at once if it already has). */

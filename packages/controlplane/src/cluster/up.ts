@@ -67,6 +67,7 @@ export class RunningCluster implements ClusterControl {
   /** Workers first, then controllers, apiservers, the front door, and the store last. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
+      for (const p of this.processes) p.holdRestarts();
       const byStage = (components: string[]) => this.processes.filter((p) => components.includes(p.spec.component));
       await Promise.all(byStage(['kube-proxy', 'kubelet']).map((p) => p.stop()));
       await Promise.all(byStage(['kube-scheduler', 'kube-controller-manager']).map((p) => p.stop()));
