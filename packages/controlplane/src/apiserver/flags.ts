@@ -24,6 +24,7 @@ export interface ApiserverFlags {
   serviceAccountIssuers: string[];
   writeKubeconfig?: string;
   watchCacheSize: number;
+  runBuiltinControllers: boolean;
   defaultNotReadyTolerationSeconds: number;
   defaultUnreachableTolerationSeconds: number;
   logLevel: LogLevel;
@@ -68,6 +69,11 @@ const FLAGS: FlagTable<ApiserverFlags> = {
   'service-account-issuer': { set: (f, v) => f.serviceAccountIssuers.push(v), help: 'The issuer of service account tokens (repeatable; the first signs).' },
   'write-kubeconfig': { set: (f, v) => (f.writeKubeconfig = v), help: 'Once serving, write a kubeconfig with an admin token (valid while this process runs) to this path.' },
   'watch-cache-size': { set: (f, v) => (f.watchCacheSize = Math.max(1, Number(v) || 0)), help: 'Events kept per resource for watches (default 10000).' },
+  'run-builtin-controllers': {
+    set: (f, v) => (f.runBuiltinControllers = bool('run-builtin-controllers', v)),
+    help: 'Run the namespace finalizer and garbage collector in the apiserver (default true); false when kube-controller-manager runs them.',
+    boolean: true,
+  },
   'default-not-ready-toleration-seconds': {
     set: (f, v) => (f.defaultNotReadyTolerationSeconds = seconds('default-not-ready-toleration-seconds', v)),
     help: 'tolerationSeconds of the not-ready:NoExecute toleration added to pods without one (default 300).',
@@ -96,6 +102,7 @@ export function parseFlags(argv: readonly string[]): ApiserverFlags {
     serviceAccountKeyFiles: [],
     serviceAccountIssuers: [],
     watchCacheSize: 10_000,
+    runBuiltinControllers: true,
     defaultNotReadyTolerationSeconds: 300,
     defaultUnreachableTolerationSeconds: 300,
     logLevel: 'info',

@@ -56,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     },
     adminToken,
     watchCacheCapacity: flags.watchCacheSize,
+    runBuiltinControllers: flags.runBuiltinControllers,
     defaultNotReadyTolerationSeconds: flags.defaultNotReadyTolerationSeconds,
     defaultUnreachableTolerationSeconds: flags.defaultUnreachableTolerationSeconds,
     logger,

@@ -53,6 +53,11 @@ export interface ApiServerOptions {
   /** A bearer token accepted as system:admin (system:masters), e.g. for a written kubeconfig. */
   readonly adminToken?: string;
   readonly watchCacheCapacity?: number;
+  /**
+   * Run the namespace finalizer and the garbage collector here (default true), for an apiserver
+   * without a kube-controller-manager; false where the controller-manager runs them.
+   */
+  readonly runBuiltinControllers?: boolean;
   readonly bookmarkIntervalMs?: number;
   readonly commandTimeoutMs?: number;
   /** --default-not-ready-toleration-seconds: how long pods tolerate a not-ready node (default 300). */
@@ -154,10 +159,12 @@ export class ApiServer {
     const address = this.options.advertiseAddress ?? (this.options.bindAddress && this.options.bindAddress !== '0.0.0.0' ? this.options.bindAddress : '127.0.0.1');
     const rbac = this.options.auth?.authorizationModes?.includes('RBAC') ? [...bootstrapClusterRoles(), ...bootstrapClusterRoleBindings()] : [];
     await bootstrapCluster((r) => this.registryOf(r), { clusterIp: this.allocator.firstAddress, address, port }, rbac as unknown as KubeObject[]);
-    this.finalizer = new NamespaceFinalizer(this.registryOf('namespaces'), () => [...this.registries.values()].filter((r) => r.resource.namespaced), this.log);
-    await this.finalizer.start();
-    this.collector = new GarbageCollector(() => [...this.registries.values()], this.log);
-    await this.collector.start();
+    if (this.options.runBuiltinControllers ?? true) {
+      this.finalizer = new NamespaceFinalizer(this.registryOf('namespaces'), () => [...this.registries.values()].filter((r) => r.resource.namespaced), this.log);
+      await this.finalizer.start();
+      this.collector = new GarbageCollector(() => [...this.registries.values()], this.log);
+      await this.collector.start();
+    }
     this.ready = true;
     this.log.info('kube-apiserver serving', { url: this.url, etcdServers: this.options.etcdServers });
   }

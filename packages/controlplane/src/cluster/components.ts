@@ -95,6 +95,8 @@ function apiserver(layout: ClusterLayout, m: MasterPlan, files: ClusterFiles, c:
       `--service-account-signing-key-file=${c.serviceAccountKeyFile}`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-cluster-ip-range=${layout.serviceClusterIpRange}`,
+      // kube-controller-manager runs the namespace finalizer and the garbage collector.
+      '--run-builtin-controllers=false',
       `--log-level=${options.logLevel}`,
       ...nodeTimingFlags('kube-apiserver', options),
     ],

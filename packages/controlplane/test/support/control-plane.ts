@@ -34,7 +34,7 @@ export const NOBODY_TOKEN = 'nobody-token';
 /** ApiServer options a test may set (the rest are fixed by the harness). */
 export type TestControlPlaneOptions = Pick<
   ApiServerOptions,
-  'watchCacheCapacity' | 'bookmarkIntervalMs' | 'serviceClusterIpRange' | 'defaultNotReadyTolerationSeconds' | 'defaultUnreachableTolerationSeconds'
+  'watchCacheCapacity' | 'bookmarkIntervalMs' | 'runBuiltinControllers' | 'serviceClusterIpRange' | 'defaultNotReadyTolerationSeconds' | 'defaultUnreachableTolerationSeconds'
 >;
 
 /**
@@ -76,6 +76,7 @@ export class TestControlPlane {
           anonymousAuth: true,
         },
         watchCacheCapacity: options.watchCacheCapacity,
+        runBuiltinControllers: options.runBuiltinControllers,
         bookmarkIntervalMs: options.bookmarkIntervalMs,
         serviceClusterIpRange: options.serviceClusterIpRange,
         defaultNotReadyTolerationSeconds: options.defaultNotReadyTolerationSeconds,
