@@ -171,6 +171,19 @@ describe('kube-apiserver REST and watch', function () {
       expect((await cp.http('GET', `${CM}/cm-01`)).body.data.k).to.equal('first');
     });
 
+    it('applies concurrent patches that name no resourceVersion all, and refuses one that names a stale one with 409', async () => {
+      const before = (await cp.http('GET', `${CM}/cm-02`)).body;
+      const mergePatch = { 'content-type': 'application/merge-patch+json' };
+      // Each lost race means another of these patches was written, so eight need at most eight attempts each.
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => cp.http('PATCH', `${CM}/cm-02`, { data: { [`p${i}`]: String(i) } }, mergePatch)));
+      expect(answers.map((a) => a.status)).to.deep.equal(answers.map(() => 200));
+      const after = (await cp.http('GET', `${CM}/cm-02`)).body;
+      for (let i = 0; i < 8; i++) expect(after.data[`p${i}`]).to.equal(String(i));
+      const pinned = await cp.http('PATCH', `${CM}/cm-02`, { metadata: { resourceVersion: before.metadata.resourceVersion }, data: { late: 'x' } }, mergePatch);
+      expect(pinned.status).to.equal(409);
+      expect(pinned.body).to.include({ kind: 'Status', reason: 'Conflict', code: 409 });
+    });
+
     it('rejects an invalid object with 422 and a cause naming the field', async () => {
       const invalid = await cp.http('POST', `/api/v1/namespaces/${NS}/services`, {
         apiVersion: 'v1',

@@ -15,8 +15,29 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
   throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
 }
 
-/** The object after `patch` of type `type` is applied to `current` (which it may change). */
+/**
+ * The object after `patch` of type `type` is applied to `current` (which it may change). A patch
+ * that does not name a resourceVersion is not pinned to the one it was applied to: the result
+ * has none, so a write that loses a race applies the patch again to the newer object (as
+ * Kubernetes does) instead of answering 409 Conflict.
+ */
 export function applyPatch(type: PatchType, kind: string, current: KubeObject, patch: unknown): KubeObject {
+  const patched = patchedObject(type, kind, current, patch);
+  if (patched.metadata && !namesResourceVersion(type, patch)) delete patched.metadata.resourceVersion;
+  return patched;
+}
+
+/** Whether the patch sets or tests metadata.resourceVersion (a precondition). */
+function namesResourceVersion(type: PatchType, patch: unknown): boolean {
+  if (type === 'application/json-patch+json') {
+    return Array.isArray(patch) && patch.some((op) => (op as { path?: unknown })?.path === '/metadata/resourceVersion');
+  }
+  if (type === 'application/apply-patch+yaml') return false; // apply ignores it (see applyConfiguration)
+  const meta = (patch as { metadata?: { resourceVersion?: unknown } } | null)?.metadata;
+  return typeof meta === 'object' && meta !== null && meta.resourceVersion !== undefined && meta.resourceVersion !== null;
+}
+
+function patchedObject(type: PatchType, kind: string, current: KubeObject, patch: unknown): KubeObject {
   switch (type) {
     case 'application/json-patch+json': {
       if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp');
