@@ -83,6 +83,11 @@ function kubeletSpecs(ctx: ControlPlaneContext): void {
     assert.equal(logs, `hello from ${pod.status.podIP} in default\napi at ${kubernetes.spec.clusterIP}\n`);
     const stamped = await ctx.cp.kubectl(['logs', 'hello', '--timestamps', '--tail=2']);
     assert.match(stamped.stdout, /^\d{4}-\d\d-\d\dT\S+Z hello from /);
+    // The kubelet's 400 reaches kubectl as a 400 with the kubelet's words, not as a gateway error.
+    const noPrevious = await ctx.cp.http('GET', '/api/v1/namespaces/default/pods/hello/log?previous=true');
+    assert.equal(noPrevious.status, 400);
+    assert.equal(noPrevious.body.reason, 'BadRequest');
+    assert.match(noPrevious.body.message, /previous terminated container "main" in pod "hello" not found/);
     const pods = await request(`${kubelet.url}/pods`);
     assert.ok(((await pods.body.json()) as any).items.some((p: any) => p.metadata.name === 'hello'));
     const metrics = await (await request(`${kubelet.url}/metrics`)).body.text();

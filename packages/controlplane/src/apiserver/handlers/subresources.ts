@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { type KubeObject, isPlainObject } from '../../api/object.js';
 import type { WriteContext } from '../registry/registry.js';
 import type { ResourceRegistry } from '../registry/registry.js';
-import { StatusError, badRequest, conflict, methodNotAllowed, notFound, serviceUnavailable } from '../status-error.js';
+import { StatusError, badRequest, conflict, methodNotAllowed, notFound, serviceUnavailable, type StatusReason } from '../status-error.js';
 import { type PatchType, applyPatch } from '../patch/apply-patch.js';
 import { readObjectBody, writeJson } from './responses.js';
 
@@ -126,11 +126,19 @@ export async function serveLog(res: ServerResponse, pods: ResourceRegistry, node
   });
   if (upstream.statusCode !== 200) {
     const text = (await readUpstream(upstream.body)).toString('utf8');
-    throw new StatusError(upstream.statusCode === 404 ? 404 : 502, upstream.statusCode === 404 ? 'NotFound' : 'InternalError', text || `kubelet answered ${upstream.statusCode}`);
+    // The kubelet's own verdicts (no such pod; a container not started yet) reach the client as
+    // it said them; anything else is the kubelet failing.
+    const [code, reason]: [number, StatusReason] = upstream.statusCode === 404 ? [404, 'NotFound'] : upstream.statusCode === 400 ? [400, 'BadRequest'] : [502, 'InternalError'];
+    throw new StatusError(code, reason, text.trim() || `kubelet answered ${upstream.statusCode}`);
   }
   res.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
   res.on('close', () => upstream.body.destroy());
-  for await (const chunk of upstream.body) res.write(chunk);
+  try {
+    for await (const chunk of upstream.body) res.write(chunk);
+  } catch (err) {
+    // A client that went away (kubectl logs -f ended) is no failure; the stream is just done.
+    if (!res.destroyed) throw err;
+  }
   res.end();
   return 200;
 }
