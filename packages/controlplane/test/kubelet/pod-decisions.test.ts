@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { afterExit, afterRestart, formatDuration, restartAllowedAt, type BackoffConfig, type BackoffEntry } from '../../src/kubelet/pod/backoff.js';
 import { newContainerRecord, type ContainerRecord, type ContainerState, type TerminatedState } from '../../src/kubelet/pod/container-state.js';
-import { computePodStatus, podPhase, qosClass, rfc3339 } from '../../src/kubelet/pod/pod-status.js';
+import { computePodStatus, podPhase, rfc3339 } from '../../src/kubelet/pod/pod-status.js';
+import { qosClassOf } from '../../src/api/defaults/pod.js';
 import { shouldRestart } from '../../src/kubelet/pod/restart-policy.js';
 import { INITIAL_PROBE_STATE, probeTiming, recordProbeResult } from '../../src/kubelet/prober/probe-state.js';
 import { expandVars, containerEnv, referencedSources } from '../../src/kubelet/pod/container-env.js';
@@ -126,10 +127,10 @@ describe('kubelet decisions (pure)', () => {
 
   describe('QoS class', () => {
     it('is BestEffort, Burstable or Guaranteed from requests and limits', () => {
-      assert.equal(qosClass({ containers: [{ name: 'a' }] }), 'BestEffort');
-      assert.equal(qosClass({ containers: [{ name: 'a', resources: { requests: { cpu: '100m' } } }] }), 'Burstable');
-      assert.equal(qosClass({ containers: [{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' } } }] }), 'Guaranteed');
-      assert.equal(qosClass({ containers: [{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m' } } }] }), 'Burstable');
+      assert.equal(qosClassOf({ containers: [{ name: 'a' }] }), 'BestEffort');
+      assert.equal(qosClassOf({ containers: [{ name: 'a', resources: { requests: { cpu: '100m' } } }] }), 'Burstable');
+      assert.equal(qosClassOf({ containers: [{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' } } }] }), 'Guaranteed');
+      assert.equal(qosClassOf({ containers: [{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m' } } }] }), 'Burstable');
     });
   });
 

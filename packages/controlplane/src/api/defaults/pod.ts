@@ -50,16 +50,16 @@ export function defaultPod(pod: Json): void {
   pod.status.qosClass ??= qosClassOf(pod.spec);
 }
 
-/** BestEffort without any requests or limits; Guaranteed when every container's requests equal its limits. */
-function qosClassOf(spec: Json): string {
-  const containers: Json[] = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
-  const any = containers.some((c) => Object.keys(c.resources?.requests ?? {}).length + Object.keys(c.resources?.limits ?? {}).length > 0);
-  if (!any) return 'BestEffort';
-  const guaranteed = containers.every((c) => {
-    const limits = c.resources?.limits ?? {};
-    const requests = c.resources?.requests ?? {};
-    return ['cpu', 'memory'].every((r) => limits[r] !== undefined && (requests[r] === undefined || String(requests[r]) === String(limits[r])));
-  });
+/**
+ * The pod's QoS class: BestEffort without any request or limit, Guaranteed when every container
+ * limits cpu and memory and requests (if given) equal the limits, Burstable otherwise. The
+ * apiserver sets it at creation; the kubelet reports it again in the status it writes.
+ */
+export function qosClassOf(spec: Json): 'BestEffort' | 'Burstable' | 'Guaranteed' {
+  const containers: Json[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+  const resources = containers.map((c) => ({ requests: c.resources?.requests ?? {}, limits: c.resources?.limits ?? {} }));
+  if (resources.every((r) => Object.keys(r.requests).length === 0 && Object.keys(r.limits).length === 0)) return 'BestEffort';
+  const guaranteed = resources.every((r) => ['cpu', 'memory'].every((name) => r.limits[name] !== undefined && (r.requests[name] === undefined || String(r.requests[name]) === String(r.limits[name]))));
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 

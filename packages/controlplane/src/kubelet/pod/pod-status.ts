@@ -1,4 +1,5 @@
 import type { ContainerRecord, ContainerState } from './container-state.js';
+import { qosClassOf } from '../../api/defaults/pod.js';
 
 type Json = Record<string, any>;
 
@@ -86,18 +87,6 @@ function signalNumber(signal: string): number {
   return numbers[signal] ?? 0;
 }
 
-/**
- * The pod's QoS class: BestEffort without any request or limit, Guaranteed when every container
- * limits cpu and memory and requests (if given) equal the limits, Burstable otherwise.
- */
-export function qosClass(spec: Json): 'BestEffort' | 'Burstable' | 'Guaranteed' {
-  const containers: Json[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
-  const resources = containers.map((c) => ({ requests: c.resources?.requests ?? {}, limits: c.resources?.limits ?? {} }));
-  if (resources.every((r) => Object.keys(r.requests).length === 0 && Object.keys(r.limits).length === 0)) return 'BestEffort';
-  const guaranteed = resources.every((r) => ['cpu', 'memory'].every((name) => r.limits[name] !== undefined && (r.requests[name] === undefined || String(r.requests[name]) === String(r.limits[name]))));
-  return guaranteed ? 'Guaranteed' : 'Burstable';
-}
-
 /** One containerStatuses[] entry. */
 export function containerStatus(c: ContainerRecord): Json {
   return {
@@ -149,7 +138,7 @@ export function computePodStatus(input: PodStatusInput): Json {
     ...(input.podIP ? { podIP: input.podIP, podIPs: [{ ip: input.podIP }] } : {}),
     ...(input.startTime !== undefined ? { startTime: rfc3339(input.startTime) } : {}),
     containerStatuses: input.containers.map(containerStatus),
-    qosClass: qosClass(input.spec ?? {}),
+    qosClass: qosClassOf(input.spec ?? {}),
   };
   if (input.initContainers.length > 0) status.initContainerStatuses = input.initContainers.map(containerStatus);
   return status;
