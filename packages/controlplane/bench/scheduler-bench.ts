@@ -17,7 +17,7 @@ import type { KubeObject } from '../src/api/object.js';
 import { TestControlPlane } from '../test/support/control-plane.js';
 import { HeartbeatNodes } from '../test/support/heartbeat-nodes.js';
 import { nodeNameOf, podObject } from '../test/scheduler/pod-objects.js';
-import { SchedulerProcess } from '../test/scheduler/scheduler-process.js';
+import { ComponentProcess } from '../test/support/component-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const cp = await TestControlPlane.start({ watchCacheCapacity: Math.max(10_000, PODS * 4) });
   const client = await RestClient.fromKubeconfig(cp.adminKubeconfig, { userAgent: 'scheduler-bench' });
   let nodes: HeartbeatNodes | undefined;
-  let scheduler: SchedulerProcess | undefined;
+  let scheduler: ComponentProcess | undefined;
   let pods: Informer | undefined;
   let progress: NodeJS.Timeout | undefined;
   try {
@@ -67,9 +67,9 @@ async function main(): Promise<void> {
     pods.start();
     await pods.waitForSync();
 
-    const startScheduler = async (): Promise<SchedulerProcess> => {
+    const startScheduler = async (): Promise<ComponentProcess> => {
       say('starting kube-scheduler...');
-      const s = await SchedulerProcess.start(['--kubeconfig', cp.adminKubeconfig, '--port=0', '--log-level=warn', `--seed=${values.seed}`, '--leader-elect-retry-period=500ms']);
+      const s = await ComponentProcess.start('kube-scheduler', 'scheduler/main.js', ['--kubeconfig', cp.adminKubeconfig, '--port=0', '--log-level=warn', `--seed=${values.seed}`, '--leader-elect-retry-period=500ms']);
       scheduler = s;
       const leadDeadline = Date.now() + 60_000;
       while (!(await s.isLeader())) {

@@ -1,16 +1,10 @@
 import { enabledControllers, UnknownControllerError } from './catalog.js';
-import { bool, componentFlagTable, duration as goDuration, FlagError, integer, parseFlagTable, usageOf, type ComponentFlags, type FlagTable } from '../client/component/flags.js';
+import { checkLeaderElectionFlags, componentFlagTable, duration as goDuration, FlagError, integer, leaderElectionDefaults, leaderElectionFlagTable, parseFlagTable, usageOf, type ComponentFlags, type FlagTable, type LeaderElectionFlags } from '../client/component/flags.js';
 
 /** kube-controller-manager's command line: the flags we implement, named and defaulted as Kubernetes'. */
-export interface ControllerManagerFlags extends ComponentFlags {
+export interface ControllerManagerFlags extends ComponentFlags, LeaderElectionFlags {
   /** `*` (every controller), names to enable, `-name` to disable. */
   controllers: string[];
-  leaderElect: boolean;
-  leaseDurationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-  leaseNamespace: string;
-  leaseName: string;
   nodeMonitorPeriodMs: number;
   nodeMonitorGracePeriodMs: number;
   concurrentDeploymentSyncs: number;
@@ -38,12 +32,7 @@ const FLAGS: FlagTable<ControllerManagerFlags> = {
     set: (f, v) => (f.controllers = v.split(',').map((s) => s.trim()).filter(Boolean)),
     help: "Controllers to run: '*' for all, 'foo' to enable, '-foo' to disable (default *).",
   },
-  'leader-elect': { set: (f, v) => (f.leaderElect = bool('leader-elect', v)), help: 'Run controllers only while holding the leader Lease (default true).', boolean: true },
-  'leader-elect-lease-duration': duration('leaseDurationMs', 'leader-elect-lease-duration', 'How long a non-renewed leadership lasts (default 15s).'),
-  'leader-elect-renew-deadline': duration('renewDeadlineMs', 'leader-elect-renew-deadline', 'How long the leader keeps trying to renew before it stops leading (default 10s).'),
-  'leader-elect-retry-period': duration('retryPeriodMs', 'leader-elect-retry-period', 'How often to try to acquire or renew leadership (default 2s).'),
-  'leader-elect-resource-namespace': { set: (f, v) => (f.leaseNamespace = v), help: 'Namespace of the leader Lease (default kube-system).' },
-  'leader-elect-resource-name': { set: (f, v) => (f.leaseName = v), help: 'Name of the leader Lease (default kube-controller-manager).' },
+  ...leaderElectionFlagTable<ControllerManagerFlags>('kube-controller-manager'),
   'node-monitor-period': duration('nodeMonitorPeriodMs', 'node-monitor-period', 'How often node heartbeats are checked (default 5s).'),
   'node-monitor-grace-period': duration('nodeMonitorGracePeriodMs', 'node-monitor-grace-period', 'A node silent for this long is marked Unknown and tainted unreachable (default 40s).'),
   'concurrent-deployment-syncs': { set: (f, v) => (f.concurrentDeploymentSyncs = workers('concurrent-deployment-syncs', v)), help: 'Deployments synced at once (default 5).' },
@@ -63,12 +52,7 @@ export function parseFlags(argv: readonly string[]): ControllerManagerFlags {
     bindAddress: '127.0.0.1',
     port: 10257,
     controllers: ['*'],
-    leaderElect: true,
-    leaseDurationMs: 15_000,
-    renewDeadlineMs: 10_000,
-    retryPeriodMs: 2_000,
-    leaseNamespace: 'kube-system',
-    leaseName: 'kube-controller-manager',
+    ...leaderElectionDefaults('kube-controller-manager'),
     nodeMonitorPeriodMs: 5_000,
     nodeMonitorGracePeriodMs: 40_000,
     concurrentDeploymentSyncs: 5,
@@ -88,6 +72,6 @@ export function parseFlags(argv: readonly string[]): ControllerManagerFlags {
     if (err instanceof UnknownControllerError) throw new FlagError(`--controllers: ${err.message}`);
     throw err;
   }
-  if (flags.leaderElect && flags.renewDeadlineMs >= flags.leaseDurationMs) throw new FlagError('--leader-elect-renew-deadline must be less than --leader-elect-lease-duration');
+  checkLeaderElectionFlags(flags);
   return flags;
 }

@@ -5,13 +5,13 @@ import { withControlPlane } from '../client/with-control-plane.js';
 import { eventually } from '../support/control-plane.js';
 import { HeartbeatNodes } from '../support/heartbeat-nodes.js';
 import { nodeNameOf, podObject } from './pod-objects.js';
-import { SchedulerProcess } from './scheduler-process.js';
+import { ComponentProcess } from '../support/component-process.js';
 
 describe('kube-scheduler failover between two processes', function () {
   this.timeout(120_000);
   const ctx = withControlPlane();
   let nodes: HeartbeatNodes;
-  const schedulers: SchedulerProcess[] = [];
+  const schedulers: ComponentProcess[] = [];
   let pods: Informer;
 
   after(async () => {
@@ -34,7 +34,7 @@ describe('kube-scheduler failover between two processes', function () {
 
     // Short, but with room for a loaded 2-core machine: a leader missing its renew deadline would step down.
     const timing = ['--leader-elect-lease-duration=4s', '--leader-elect-renew-deadline=3s', '--leader-elect-retry-period=500ms'];
-    for (let i = 0; i < 2; i++) schedulers.push(await SchedulerProcess.start(['--kubeconfig', ctx.cp.adminKubeconfig, '--port=0', '--log-level=info', ...timing]));
+    for (let i = 0; i < 2; i++) schedulers.push(await ComponentProcess.start('kube-scheduler', 'scheduler/main.js', ['--kubeconfig', ctx.cp.adminKubeconfig, '--port=0', '--log-level=info', ...timing]));
     const leader = await eventually(async () => {
       const leading = [];
       for (const s of schedulers) if (await s.isLeader()) leading.push(s);

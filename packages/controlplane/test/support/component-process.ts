@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { eventually } from '../../support/control-plane.js';
+import { eventually } from './control-plane.js';
 
-const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'src');
+const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
 
 /**
  * A component binary (kube-controller-manager, kube-scheduler, ...) as a child process: started
@@ -53,6 +53,12 @@ export class ComponentProcess {
     } catch {
       return { status: 0, text: '' };
     }
+  }
+
+  /** Whether its /metrics says it holds its leader-election Lease (false when it does not answer). */
+  async isLeader(): Promise<boolean> {
+    const metrics = await this.get('/metrics');
+    return new RegExp(`^leader_election_master_status\\{name="${this.component}"\\} 1$`, 'm').test(metrics.text);
   }
 
   /** Sends the signal and waits for the exit; answers the exit code (null when killed by the signal). */

@@ -48,6 +48,38 @@ export function componentFlagTable<T extends ComponentFlags>(): FlagTable<T> {
   };
 }
 
+/** The leader-election flags of kube-scheduler and kube-controller-manager, named and defaulted as theirs. */
+export interface LeaderElectionFlags {
+  leaderElect: boolean;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  leaseNamespace: string;
+  leaseName: string;
+}
+
+/** Kubernetes' defaults: 15 s lease, 10 s renew deadline, 2 s retry, in kube-system. */
+export function leaderElectionDefaults(leaseName: string): LeaderElectionFlags {
+  return { leaderElect: true, leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, leaseNamespace: 'kube-system', leaseName };
+}
+
+/** --leader-elect and --leader-elect-*, for a component whose Lease is named `leaseName` by default. */
+export function leaderElectionFlagTable<T extends LeaderElectionFlags>(leaseName: string): FlagTable<T> {
+  return {
+    'leader-elect': { help: 'Be active only while holding the leader Lease, so one replica is active among several (default true).', boolean: true, set: (f, v) => (f.leaderElect = bool('leader-elect', v)) },
+    'leader-elect-lease-duration': { help: 'How long a standby waits after the last renewal before taking over (default 15s).', set: (f, v) => (f.leaseDurationMs = duration('leader-elect-lease-duration', v)) },
+    'leader-elect-renew-deadline': { help: 'How long the leader keeps retrying a renewal before it stops leading (default 10s).', set: (f, v) => (f.renewDeadlineMs = duration('leader-elect-renew-deadline', v)) },
+    'leader-elect-retry-period': { help: 'How often to try to acquire or renew the Lease (default 2s).', set: (f, v) => (f.retryPeriodMs = duration('leader-elect-retry-period', v)) },
+    'leader-elect-resource-namespace': { help: 'The namespace of the Lease (default kube-system).', set: (f, v) => (f.leaseNamespace = v) },
+    'leader-elect-resource-name': { help: `The name of the Lease (default ${leaseName}).`, set: (f, v) => (f.leaseName = v) },
+  };
+}
+
+/** The one rule between the leader-election flags (the renew deadline must fall inside the lease). */
+export function checkLeaderElectionFlags(flags: LeaderElectionFlags): void {
+  if (flags.leaderElect && flags.renewDeadlineMs >= flags.leaseDurationMs) throw new FlagError('--leader-elect-renew-deadline must be less than --leader-elect-lease-duration');
+}
+
 /** Applies argv to `flags` (holding the defaults) through the table; --help / -h set flags.help. */
 export function parseFlagTable<T extends ComponentFlags>(argv: readonly string[], table: FlagTable<T>, flags: T): T {
   const rest = argv.filter((a) => a !== '--help' && a !== '-h');
