@@ -32,7 +32,19 @@ export interface ClusterLayout {
 }
 
 export const ServiceClusterIpRange = '127.96.0.0/16';
-const podCidr = (worker: number) => `127.244.${worker}.0/24`;
+/** worker-j's pods on 127.<block>.j.0/24 (the familiar layout: block 244). */
+const podCidr = (block: number, worker: number) => `127.${block}.${worker}.0/24`;
+const FamiliarPodBlock = 244;
+
+/**
+ * Loopback blocks of their own for a `--ports=auto` cluster's services and pods, so clusters side
+ * by side (tests beside a user's `npm run up`) do not share ClusterIPs or pod IPs: a service /16
+ * of 127.128–191 and a pod block of 127.192–239 (the kubelet's own default is 127.64–127, the
+ * familiar ones 127.96 and 127.244). `pick(n)` is 0..n-1 (Math.random by default).
+ */
+export function addressBlocks(pick: (n: number) => number = (n) => Math.floor(Math.random() * n)): { serviceClusterIpRange: string; podBlock: number } {
+  return { serviceClusterIpRange: `127.${128 + pick(64)}.0.0/16`, podBlock: 192 + pick(48) };
+}
 
 /**
  * The familiar ports: store clients 2379, 22379, 32379 and peers 2380, 22380, 32380 (as
@@ -54,7 +66,7 @@ export function familiarLayout(masters: number, workers: number): ClusterLayout 
         controllerManagerPort: 10257 + i * 10000,
       };
     }),
-    workers: range(workers).map((j) => ({ name: `worker-${j + 1}`, kubeletPort: 10250 + j * 100, proxyPort: 10249 + j * 100, podCidr: podCidr(j + 1) })),
+    workers: range(workers).map((j) => ({ name: `worker-${j + 1}`, kubeletPort: 10250 + j * 100, proxyPort: 10249 + j * 100, podCidr: podCidr(FamiliarPodBlock, j + 1) })),
     frontDoorPort: 6443,
     serviceClusterIpRange: ServiceClusterIpRange,
   };
@@ -64,6 +76,7 @@ export function familiarLayout(masters: number, workers: number): ClusterLayout 
 export async function freePortLayout(masters: number, workers: number): Promise<ClusterLayout> {
   const ports = await freePorts(masters * 5 + workers * 2 + 1);
   const take = () => ports.pop()!;
+  const blocks = addressBlocks();
   return {
     masters: range(masters).map((i) => ({
       name: `master-${i + 1}`,
@@ -73,9 +86,9 @@ export async function freePortLayout(masters: number, workers: number): Promise<
       schedulerPort: take(),
       controllerManagerPort: take(),
     })),
-    workers: range(workers).map((j) => ({ name: `worker-${j + 1}`, kubeletPort: take(), proxyPort: take(), podCidr: podCidr(j + 1) })),
+    workers: range(workers).map((j) => ({ name: `worker-${j + 1}`, kubeletPort: take(), proxyPort: take(), podCidr: podCidr(blocks.podBlock, j + 1) })),
     frontDoorPort: take(),
-    serviceClusterIpRange: ServiceClusterIpRange,
+    serviceClusterIpRange: blocks.serviceClusterIpRange,
   };
 }
 

@@ -94,7 +94,7 @@ async function runStatus(files: ClusterFiles, output: string | undefined): Promi
     say(`no cluster is running from ${files.root}`);
     return 1;
   }
-  const probe = await Probe.forCluster(await ClusterPki.ensure(files.root, '127.96.0.1'));
+  const probe = await Probe.forCluster(await ClusterPki.forLayout(files.root, layout));
   try {
     const status = await clusterStatus(probe, state, layout);
     say(output === 'json' ? JSON.stringify(status, null, 2) : formatStatus(status));

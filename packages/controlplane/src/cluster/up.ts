@@ -12,6 +12,7 @@ import { Probe, waitFor } from './probe.js';
 import { prometheusConfig } from './prometheus-config.js';
 import { clusterStatus } from './status.js';
 import { ManagedProcess, type ProcessSpec } from './supervisor.js';
+import { ProcessRuntime } from '../kubelet/runtime/process-runtime.js';
 
 export interface UpOptions extends LaunchOptions {
   readonly files: ClusterFiles;
@@ -70,6 +71,9 @@ export class RunningCluster implements ClusterControl {
       for (const p of this.processes) p.holdRestarts();
       const byStage = (components: string[]) => this.processes.filter((p) => components.includes(p.spec.component));
       await Promise.all(byStage(['kube-proxy', 'kubelet']).map((p) => p.stop()));
+      // A kubelet that was down when the cluster stopped (killed, its restart pending) left its
+      // containers running, as a real node would: they go with the cluster.
+      for (const w of this.layout.workers) await new ProcessRuntime(this.files.kubeletRootDir(w.name)).killLeftovers();
       await Promise.all(byStage(['kube-scheduler', 'kube-controller-manager']).map((p) => p.stop()));
       await Promise.all(byStage(['kube-apiserver']).map((p) => p.stop()));
       await this.frontDoor.close();
@@ -150,7 +154,7 @@ export async function up(options: UpOptions): Promise<RunningCluster> {
   await checkPortsFree(layout);
   say(`${resumed ? 'resuming' : 'creating'} a cluster of ${layout.masters.length} masters and ${layout.workers.length} workers in ${files.root}`);
 
-  const pki = await ClusterPki.ensure(files.root, firstServiceIp(layout.serviceClusterIpRange));
+  const pki = await ClusterPki.forLayout(files.root, layout);
   const frontDoorUrl = `https://127.0.0.1:${layout.frontDoorPort}`;
   const admin = await pki.kubeconfig(files.kubeconfigDir, 'admin', Identities.admin, frontDoorUrl);
   const monitoring = await pki.clientCertificate(Identities.prometheus);
@@ -202,12 +206,4 @@ async function readyNodes(probe: Probe, frontDoorUrl: string, layout: ClusterLay
   const nodes = await probe.json<{ items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] }>(`${frontDoorUrl}/api/v1/nodes`);
   const ready = new Set((nodes?.items ?? []).filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((n) => n.metadata.name));
   return layout.workers.every((w) => ready.has(w.name));
-}
-
-/** The `kubernetes` service's address: the range's first usable one (what the serving certificate must name). */
-function firstServiceIp(cidr: string): string {
-  const [ip] = cidr.split('/');
-  const parts = ip.split('.').map(Number);
-  parts[3] += 1;
-  return parts.join('.');
 }

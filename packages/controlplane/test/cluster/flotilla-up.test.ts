@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { eventually, FlotillaCluster } from '../support/flotilla.js';
@@ -50,6 +51,7 @@ const service = {
 interface PodView {
   name: string;
   node: string;
+  ip: string;
   phase: string;
   ready: boolean;
   deleting: boolean;
@@ -60,6 +62,7 @@ async function webPods(cluster: FlotillaCluster): Promise<PodView[]> {
   return list.items.map((p: any) => ({
     name: p.metadata.name,
     node: p.spec.nodeName ?? '',
+    ip: p.status?.podIP ?? '',
     phase: p.status?.phase ?? '',
     ready: (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
     deleting: !!p.metadata.deletionTimestamp,
@@ -83,6 +86,24 @@ async function httpGet(url: string): Promise<string> {
   return res.body.text();
 }
 
+/** Whether something accepts connections on ip:port. */
+function listening(ip: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: ip, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The first three octets of a /24 or /16 CIDR's network, as a prefix of its addresses ("127.244.1."). */
+const prefixOf = (cidr: string) => {
+  const [ip, bits] = cidr.split('/');
+  return ip.split('.').slice(0, Number(bits) / 8).join('.') + '.';
+};
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -99,16 +120,25 @@ describe('flotilla up: three masters and two workers that run a real workload', 
   let cluster: FlotillaCluster;
   /** Every node a pod name was ever seen bound to: a pod bound twice would show two. */
   const boundTo = new Map<string, Set<string>>();
+  /** Every pod IP seen: nothing may listen on one once the cluster has stopped. */
+  const podIps = new Set<string>();
   const noteBindings = (pods: PodView[]) => {
     for (const p of pods) if (p.node) (boundTo.get(p.name) ?? boundTo.set(p.name, new Set()).get(p.name)!).add(p.node);
+    for (const p of pods) if (p.ip) podIps.add(p.ip);
   };
+  let layout: { serviceClusterIpRange: string; workers: { name: string; podCidr: string }[] };
 
   before(async () => {
     cluster = await FlotillaCluster.start(['--masters=3', '--workers=2', '--restart-delay=2', '--node-grace-period=8', '--eviction-timeout=4']);
+    layout = JSON.parse(await readFile(join(cluster.dataDir, 'layout.json'), 'utf8'));
   });
 
   after(async () => {
     await cluster?.stop();
+    // Stopping the cluster stops every container too, those of the worker that was down included.
+    const stillServing = [];
+    for (const ip of podIps) if (await listening(ip, 9376)) stillServing.push(ip);
+    expect(stillServing, 'pod IPs still served after the cluster stopped').to.deep.equal([]);
   });
 
   it('comes up with every component healthy, both nodes Ready, and the store and both controllers each led by one master', async () => {
@@ -132,7 +162,7 @@ describe('flotilla up: three masters and two workers that run a real workload', 
     const pods = await readyPods(cluster, 3, 120_000);
     noteBindings(pods);
     const clusterIp = (await cluster.kubectlOk(['get', 'service', 'web', '-n', 'e2e', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
-    expect(clusterIp).to.match(/^127\.96\./);
+    expect(clusterIp.startsWith(prefixOf(layout.serviceClusterIpRange)), `${clusterIp} in ${layout.serviceClusterIpRange}`).to.equal(true);
     const answered = await eventually('answers from two pods through the ClusterIP', 60_000, async () => {
       const seen = new Set<string>();
       for (let i = 0; i < 12; i++) seen.add((await httpGet(`http://${clusterIp}:8000/`)).trim());
@@ -140,7 +170,9 @@ describe('flotilla up: three masters and two workers that run a real workload', 
     });
     for (const line of answered) expect(line).to.match(/^hello from web-[a-z0-9]+-[a-z0-9]{5}$/);
     const logs = await cluster.kubectlOk(['logs', '-n', 'e2e', pods[0].name]);
-    expect(logs).to.match(/^serving on 127\.244\.\d+\.\d+:9376$/m);
+    const podCidr = layout.workers.find((w) => w.name === pods[0].node)!.podCidr;
+    expect(logs).to.equal(`serving on ${pods[0].ip}:9376\n`);
+    expect(pods[0].ip.startsWith(prefixOf(podCidr)), `${pods[0].ip} in ${podCidr}`).to.equal(true);
   });
 
   it('scales the Deployment up and down', async () => {

@@ -71,7 +71,7 @@ export async function runChaos(files: ClusterFiles, options: ChaosOptions, say: 
   const plan = planFaults(planInput);
   const scales = planScales(planInput);
 
-  const probe = await Probe.forCluster(await ClusterPki.ensure(files.root, '127.96.0.1'));
+  const probe = await Probe.forCluster(await ClusterPki.forLayout(files.root, layout));
   const client = await RestClient.fromKubeconfig(state.adminKubeconfig, { userAgent: 'flotilla-chaos', requestTimeoutMs: 5000 });
   const namespace = `chaos-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
   let t0 = Date.now();
