@@ -1,4 +1,4 @@
-import { KvClient, type Watch, type WatchEvent } from '@flotilla/kvstore/client';
+import type { Watch, WatchEvent } from '@flotilla/kvstore/client';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { Logger } from '../log.js';
 import type { ApiserverMetrics } from '../metrics.js';
@@ -31,12 +31,6 @@ export class WatchCache {
   private window: EventWindow;
   private readonly subscribers = new Set<CacheSubscriber>();
   private storeWatch: Watch | undefined;
-  /**
-   * The store watch's own client: the kvstore client keeps a few pooled connections per
-   * endpoint and a watch holds one for as long as it runs, so watches sharing the registry's
-   * client would starve its reads and writes once there are more watches than connections.
-   */
-  private watchClient: KvClient | undefined;
   private current = 0;
   private stopped = false;
   private readyPromise: Promise<void> | undefined;
@@ -102,7 +96,6 @@ export class WatchCache {
   stop(): void {
     this.stopped = true;
     this.storeWatch?.cancel();
-    void this.watchClient?.close();
     this.endAll('the watch cache stopped');
   }
 
@@ -140,8 +133,9 @@ export class WatchCache {
 
   private follow(prefix: string, startRevision: number): void {
     if (this.stopped) return;
-    this.watchClient ??= new KvClient(this.store.client.options);
-    const watch = this.watchClient.watch(prefix, { prefix: true, startRevision, prevKv: true }, (events) => this.apply(events));
+    // The kvstore client gives every watch stream a connection of its own, so this one does not
+    // hold up the registry's reads and writes on the same client.
+    const watch = this.store.client.watch(prefix, { prefix: true, startRevision, prevKv: true }, (events) => this.apply(events));
     this.storeWatch = watch;
     void watch.done.then((end) => {
       if (this.stopped || this.storeWatch !== watch) return;
