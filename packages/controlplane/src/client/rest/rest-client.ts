@@ -118,13 +118,16 @@ export class RestClient {
     return this.call<T>('POST', resourcePath(ref, this.ns(ref, options.namespace ?? obj.metadata.namespace)), obj);
   }
 
-  /** Replaces the object; its metadata.resourceVersion makes this a compare-and-swap (409 Conflict when stale). */
-  async update<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T): Promise<T> {
-    return this.call<T>('PUT', resourcePath(ref, this.ns(ref, obj.metadata.namespace), requireName(obj)), obj);
+  /**
+   * Replaces the object (or, with `subresource`, that part of it: status, finalize, scale); its
+   * metadata.resourceVersion makes this a compare-and-swap (409 Conflict when stale).
+   */
+  async update<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, options: { subresource?: string } = {}): Promise<T> {
+    return this.call<T>('PUT', resourcePath(ref, this.ns(ref, obj.metadata.namespace), requireName(obj), options.subresource), obj);
   }
 
   async updateStatus<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T): Promise<T> {
-    return this.call<T>('PUT', resourcePath(ref, this.ns(ref, obj.metadata.namespace), requireName(obj), 'status'), obj);
+    return this.update(ref, obj, { subresource: 'status' });
   }
 
   async patch<T extends KubeObject = KubeObject>(

@@ -55,7 +55,8 @@ export class NamespaceController extends QueueController {
         const finalizers = (ns.spec?.finalizers ?? []).filter((f) => f !== KUBERNETES_FINALIZER);
         this.ctx.logger.info('namespace content deleted, finalizing', { namespace: name });
         try {
-          await client.patch(Resources.namespaces, name, { spec: { finalizers } }, 'merge', { subresource: 'finalize' });
+          // finalize takes PUT only, as in Kubernetes; a stale cache is a 409 and the sync is retried.
+          await client.update(Resources.namespaces, { ...ns, spec: { ...ns.spec, finalizers } }, { subresource: 'finalize' });
           if (finalizers.length === 0) await client.delete(Resources.namespaces, name);
         } catch (err) {
           if (!isNotFound(err)) throw err;
