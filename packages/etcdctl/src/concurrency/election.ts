@@ -124,6 +124,8 @@ type WatchFn = KvClient['watch'];
 /** The first event that `accept` takes from a watch; undefined when interrupted. */
 function nextEvent(watch: WatchFn, key: string, opts: Parameters<WatchFn>[1], accept: (e: WatchEvent) => boolean, signal: AbortSignal): Promise<{ header: Header; event: WatchEvent } | undefined> {
   return new Promise((resolve, reject) => {
+    // An interrupt during the range before this watch: an aborted signal fires no more events.
+    if (signal.aborted) return resolve(undefined);
     const onAbort = () => {
       w.cancel();
       resolve(undefined);
@@ -147,6 +149,7 @@ function nextEvent(watch: WatchFn, key: string, opts: Parameters<WatchFn>[1], ac
 /** Reports each put of `key` until it is deleted (true) or the signal fires (false). */
 function watchUntilDeleted(watch: WatchFn, key: Uint8Array, from: number, onPut: (header: Header, kv: KeyValue) => void, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve, reject) => {
+    if (signal.aborted) return resolve(false);
     const onAbort = () => {
       w.cancel();
       resolve(false);
