@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { resolveRolloutBounds } from '../../src/controllers/deployment/rollout-bounds.js';
-import { REVISION_ANNOTATION } from '../../src/controllers/deployment/revisions.js';
+import { proportionalSizes } from '../../src/controllers/deployment/proportional-scaling.js';
+import { DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, REVISION_ANNOTATION } from '../../src/controllers/deployment/revisions.js';
 import { syncDeployment } from '../../src/controllers/deployment/sync.js';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from '../../src/controllers/deployment/template-hash.js';
 import { isPodActive, isPodReady } from '../../src/controllers/framework/pods.js';
 import type { Deployment, Pod, ReplicaSet } from '../../src/controllers/framework/types.js';
 import { syncReplicaSet } from '../../src/controllers/replicaset/sync.js';
-import { deployment, iso, MemoryApi, objectsOf, T0, template } from './fixtures.js';
+import { deployment, iso, MemoryApi, objectsOf, replicaSet, T0, template } from './fixtures.js';
 
 /** Deployment and ReplicaSet controllers and a kubelet that readies one pending pod a step, over MemoryApi. */
 class Simulation {
@@ -115,6 +116,54 @@ describe('deployment sync', () => {
     assert.equal(byImage('nginx:1').spec.replicas, 8);
     assert.equal(byImage('nginx:1').metadata.annotations![REVISION_ANNOTATION], '3');
     assert.equal(sim.d.metadata.annotations![REVISION_ANNOTATION], '3');
+  });
+
+  it('spreads a scale over the running ReplicaSets in proportion, the leftover to the largest', () => {
+    const sized = (name: string, replicas: number, createdAt: number) => {
+      const rs = replicaSet(name, replicas);
+      rs.metadata.creationTimestamp = iso(createdAt);
+      rs.metadata.annotations = { [DESIRED_REPLICAS_ANNOTATION]: '10', [MAX_REPLICAS_ANNOTATION]: '13' };
+      return rs;
+    };
+    const old = sized('old', 8, T0);
+    const fresh = sized('new', 5, T0 + 1000);
+    // 10 → 20 with maxSurge 25 %: 13 running grow to 25 as 8:5 (15.4 → 15, 9.6 → 10).
+    const up = proportionalSizes([old, fresh], 20, 25, 13);
+    assert.deepEqual([up.get(old), up.get(fresh)], [15, 10]);
+    // 10 → 5 (maxSurge 2): 13 shrink to 7 (4.3 → 4, 2.7 → 3).
+    const down = proportionalSizes([old, fresh], 5, 7, 13);
+    assert.deepEqual([down.get(old), down.get(fresh)], [4, 3]);
+    // To zero: every one goes.
+    const zero = proportionalSizes([old, fresh], 0, 0, 13);
+    assert.deepEqual([zero.get(old), zero.get(fresh)], [0, 0]);
+    // Rounding leaves one over: it goes to the largest (5:5 of 10 grown to 11, newer first among equals).
+    const a = sized('a', 5, T0);
+    const b = sized('b', 5, T0 + 1000);
+    a.metadata.annotations![MAX_REPLICAS_ANNOTATION] = '10';
+    b.metadata.annotations![MAX_REPLICAS_ANNOTATION] = '10';
+    const odd = proportionalSizes([a, b], 9, 11, 10);
+    assert.equal(odd.get(a)! + odd.get(b)!, 11);
+  });
+
+  it('a Deployment scaled mid-rollout grows both ReplicaSets in proportion, then finishes the rollout', () => {
+    const sim = new Simulation(deployment('web', 10, 'nginx:1'));
+    sim.settle();
+    sim.setTemplate(template('nginx:2'));
+    sim.step();
+    sim.step();
+    const byImage = (image: string) => sim.replicaSets.find((rs) => rs.spec.template.spec.containers[0]!.image === image)!;
+    const [oldBefore, newBefore] = [byImage('nginx:1').spec.replicas!, byImage('nginx:2').spec.replicas!];
+    assert.ok(oldBefore > 0 && newBefore > 0, `mid-rollout (${oldBefore} old, ${newBefore} new)`);
+    const d = sim.d;
+    sim.api.put('deployments', { ...d, spec: { ...d.spec, replicas: 20 } });
+    sim.api.apply(syncDeployment({ deployment: sim.d, replicaSets: sim.replicaSets, pods: sim.pods, now: sim.now }).writes, sim.now);
+    const [oldAfter, newAfter] = [byImage('nginx:1').spec.replicas!, byImage('nginx:2').spec.replicas!];
+    assert.equal(oldAfter + newAfter, 25, '20 replicas + maxSurge 5');
+    assert.ok(oldAfter > oldBefore && newAfter > newBefore, `both grew (${oldBefore}→${oldAfter}, ${newBefore}→${newAfter})`);
+    sim.settle(() => assert.ok(sim.pods.filter(isPodActive).length <= 25, 'at most 20 + 5 pods'));
+    assert.equal(byImage('nginx:2').spec.replicas, 20);
+    assert.equal(byImage('nginx:1').spec.replicas, 0);
+    assert.equal(sim.pods.filter((p) => isPodReady(p) && p.spec.containers[0]!.image === 'nginx:2').length, 20);
   });
 
   it('Recreate scales the old ReplicaSet to zero and waits for its pods before the new one starts', () => {

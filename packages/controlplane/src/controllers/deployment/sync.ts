@@ -5,6 +5,7 @@ import { controllerRef, isPodActive, ownerReferenceTo } from '../framework/pods.
 import type { Deployment, DeploymentStatus, Pod, ReplicaSet } from '../framework/types.js';
 import type { Write } from '../framework/writes.js';
 import { resolveRolloutBounds, type RolloutBounds } from './rollout-bounds.js';
+import { isScalingEvent, proportionalSizes } from './proportional-scaling.js';
 import { RolloutPlan } from './rollout-plan.js';
 import { byCreation, maxRevision, replicaSetsBeyondHistory, revisionOf, REVISION_ANNOTATION } from './revisions.js';
 import { AVAILABLE, availableOf, condition, conditionOf, deploymentCounts, isComplete, msUntilDeadline, progressingCondition, PROGRESSING, Reasons, withCondition } from './status.js';
@@ -48,9 +49,11 @@ export function syncDeployment(input: DeploymentSyncInput): DeploymentSyncResult
 
   if (d.metadata.deletionTimestamp) return { writes: [...writes, ...statusWrite(d, plan.all(), newRS, conditions, bounds, now, false).writes] };
 
+  // Scaled mid-rollout (or while paused): the running ReplicaSets keep their proportions.
+  const scaledProportionally = strategy === 'RollingUpdate' && scaleProportionally(d, plan, bounds);
   if (d.spec.paused) {
     if (conditionOf(d.status, PROGRESSING)?.reason !== Reasons.paused) conditions = withCondition(conditions, condition(PROGRESSING, 'Unknown', Reasons.paused, 'Deployment is paused', now));
-    return { writes: [...writes, ...statusWrite(d, plan.all(), newRS, conditions, bounds, now, false).writes] };
+    return { writes: [...writes, ...plan.writes(), ...statusWrite(d, plan.all(), newRS, conditions, bounds, now, false).writes] };
   }
   if (conditionOf(d.status, PROGRESSING)?.reason === Reasons.paused) conditions = withCondition(conditions, condition(PROGRESSING, 'Unknown', Reasons.resumed, 'Deployment is resumed', now));
 
@@ -68,7 +71,10 @@ export function syncDeployment(input: DeploymentSyncInput): DeploymentSyncResult
   };
 
   let done = false;
-  if (strategy === 'Recreate') {
+  if (scaledProportionally) {
+    // The rollout goes on from the new sizes in the next sync.
+    done = true;
+  } else if (strategy === 'Recreate') {
     const activeOld = old.filter((rs) => plan.replicas(rs) > 0);
     for (const rs of activeOld) plan.scale(rs, 0);
     const oldUids = new Set(old.map((rs) => rs.metadata.uid));
@@ -103,6 +109,19 @@ export function syncDeployment(input: DeploymentSyncInput): DeploymentSyncResult
   }
   writes.push(...result.writes);
   return { writes, requeueAfterMs: result.requeueAfterMs };
+}
+
+/**
+ * When more than one ReplicaSet runs pods and they were sized for another spec.replicas, scales
+ * them to their proportional shares of replicas + maxSurge (see proportional-scaling.ts).
+ */
+function scaleProportionally(d: Deployment, plan: RolloutPlan, bounds: RolloutBounds): boolean {
+  const replicas = d.spec.replicas ?? 1;
+  const active = plan.all().filter((rs) => plan.replicas(rs) > 0).map((rs) => plan.get(rs));
+  if (active.length < 2 || !isScalingEvent(active, replicas)) return false;
+  const allowedSize = replicas > 0 ? replicas + bounds.maxSurge : 0;
+  for (const [rs, size] of proportionalSizes(active, replicas, allowedSize, d.status?.replicas ?? 0)) plan.scale(rs, size);
+  return true;
 }
 
 /** The new ReplicaSet of a template: selector and labels carry the hash, so its pods are its own. */
