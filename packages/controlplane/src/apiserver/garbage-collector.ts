@@ -1,4 +1,5 @@
 import { type KubeObject, type OwnerReference } from '../api/object.js';
+import { FOREGROUND_FINALIZER, gcAction, ORPHAN_FINALIZER, type OwnerState } from '../api/ownership.js';
 import { resourceOfKind } from '../api/resources.js';
 import { ADMIN } from './auth-gate.js';
 import type { Logger } from './log.js';
@@ -9,21 +10,18 @@ import type { Subscription } from './watch-cache/watch-cache.js';
 
 const CONTEXT: WriteContext = { user: ADMIN, dryRun: false, fieldManager: 'garbage-collector' };
 
-const FOREGROUND = 'foregroundDeletion';
-const ORPHAN = 'orphan';
-
-type Task = { readonly kind: 'dependent'; readonly object: KubeObject } | { readonly kind: 'owner'; readonly registry: ResourceRegistry; readonly object: KubeObject };
+/** An object to look at again: its owners may be gone, or its deletion finalizers may be done. */
+type Task = { readonly registry: ResourceRegistry; readonly object: KubeObject };
 
 const isNotFound = (err: unknown) => err instanceof StatusError && err.code === 404;
 
 /**
- * Cascading deletion by ownerReferences, what Kubernetes' garbage collector does: an object
- * whose owners are all gone is deleted (background propagation); an owner held by the
- * `foregroundDeletion` finalizer goes once its dependents are deleted; one held by `orphan`
- * goes once its dependents no longer name it. Until the controller-manager has its own, the
- * apiserver runs this one, driven by its watch caches. An owner missing from a cache is
- * confirmed missing by a read from the store before anything is deleted (the caches of two
- * resources follow the store independently, so a dependent may be seen before its owner).
+ * Cascading deletion by ownerReferences for an apiserver without kube-controller-manager
+ * (`--run-builtin-controllers`), driven by its watch caches: what to do with an object is
+ * `gcAction`'s decision, the controller-manager's garbage collector's too. An owner missing
+ * from a cache is confirmed missing by a read from the store before anything is deleted (the
+ * caches of two resources follow the store independently, so a dependent may be seen before
+ * its owner).
  */
 export class GarbageCollector {
   private readonly subscriptions: Subscription[] = [];
@@ -59,17 +57,17 @@ export class GarbageCollector {
     const obj = e.object;
     if (e.type === 'DELETED') {
       // Its dependents may now be orphans; an owner waiting for it in the foreground may be done.
-      if (this.owners.delete(obj.metadata.uid!)) for (const d of this.dependentsOf(obj.metadata.uid!)) this.enqueue({ kind: 'dependent', object: d.object });
+      if (this.owners.delete(obj.metadata.uid!)) for (const d of this.dependentsOf(obj.metadata.uid!)) this.enqueue(d);
       for (const ref of obj.metadata.ownerReferences ?? []) {
         const owner = this.cached(ref, obj.metadata.namespace ?? '');
-        if (owner?.object.metadata.deletionTimestamp) this.enqueue({ kind: 'owner', ...owner });
+        if (owner?.object.metadata.deletionTimestamp) this.enqueue(owner);
       }
       return;
     }
     for (const ref of obj.metadata.ownerReferences ?? []) this.owners.add(ref.uid);
     const finalizers = obj.metadata.finalizers ?? [];
-    if (obj.metadata.deletionTimestamp && (finalizers.includes(FOREGROUND) || finalizers.includes(ORPHAN))) this.enqueue({ kind: 'owner', registry, object: obj });
-    if (e.type === 'ADDED' && (obj.metadata.ownerReferences ?? []).length > 0) this.enqueue({ kind: 'dependent', object: obj });
+    const finishing = obj.metadata.deletionTimestamp && (finalizers.includes(FOREGROUND_FINALIZER) || finalizers.includes(ORPHAN_FINALIZER));
+    if (finishing || (e.type === 'ADDED' && (obj.metadata.ownerReferences ?? []).length > 0)) this.enqueue({ registry, object: obj });
   }
 
   private enqueue(task: Task): void {
@@ -86,8 +84,7 @@ export class GarbageCollector {
       while (this.queue.length > 0 && !this.stopped) {
         const task = this.queue.shift()!;
         try {
-          if (task.kind === 'dependent') await this.collectIfOrphaned(task.object);
-          else await this.finishOwner(task.registry, task.object);
+          await this.process(task.registry, task.object);
         } catch (err) {
           this.log.warn('garbage collection failed; will retry', { name: task.object.metadata.name, error: String(err) });
           this.retry = setTimeout(() => this.enqueue(task), this.retryMs);
@@ -120,7 +117,6 @@ export class GarbageCollector {
 
   /** Whether the owner still exists, by the store (the source of truth), not a cache. */
   private async ownerExists(ref: OwnerReference, namespace: string): Promise<boolean> {
-    if (this.cached(ref, namespace)) return true;
     const registry = this.registryOf(ref);
     if (!registry) return true; // an owner kind we do not serve: never collect on its account
     try {
@@ -132,58 +128,59 @@ export class GarbageCollector {
     }
   }
 
-  private async collectIfOrphaned(obj: KubeObject): Promise<void> {
-    const refs = obj.metadata.ownerReferences ?? [];
-    const namespace = obj.metadata.namespace ?? '';
-    for (const ref of refs) if (await this.ownerExists(ref, namespace)) return;
-    const registry = this.registryOf({ apiVersion: obj.apiVersion!, kind: obj.kind! });
-    if (!registry || refs.length === 0) return;
-    try {
-      await registry.delete(namespace, obj.metadata.name!, { propagationPolicy: 'Background', preconditions: { uid: obj.metadata.uid } }, CONTEXT);
-      this.log.info('garbage collected', { kind: obj.kind, namespace, name: obj.metadata.name });
-    } catch (err) {
-      // Gone already, or replaced by a new object of the same name (the uid precondition): nothing to do.
-      if (!isNotFound(err) && !(err instanceof StatusError && err.code === 409)) throw err;
+  /** Acts on one object as gcAction decides, from the caches (and the store for owners not cached). */
+  private async process(registry: ResourceRegistry, seen: KubeObject): Promise<void> {
+    const namespace = seen.metadata.namespace ?? '';
+    const obj = registry.cache.get(registry.key(registry.resource.namespaced ? namespace : '', seen.metadata.name!))?.object;
+    if (!obj || obj.metadata.uid !== seen.metadata.uid) return; // gone, or replaced by a namesake
+    // Only an object being deleted acts on its dependents; the scan over every cache is for it alone.
+    const dependents = obj.metadata.deletionTimestamp ? this.dependentsOf(obj.metadata.uid!) : [];
+    const confirmed = new Map<string, OwnerState>();
+    const state = (ref: OwnerReference): OwnerState => confirmed.get(ref.uid) ?? (this.cached(ref, namespace) ? 'present' : 'unknown');
+    let action = gcAction(obj, dependents.map((d) => d.object), state);
+    if (action.kind === 'confirm') {
+      for (const owner of action.owners) confirmed.set(owner.uid, (await this.ownerExists(owner, namespace)) ? 'present' : 'absent');
+      action = gcAction(obj, dependents.map((d) => d.object), state);
+    }
+    const registryOfDependent = (d: KubeObject) => dependents.find((x) => x.object === d)!.registry;
+    switch (action.kind) {
+      case 'delete':
+        try {
+          await registry.delete(namespace, obj.metadata.name!, { propagationPolicy: 'Background', preconditions: { uid: obj.metadata.uid } }, CONTEXT);
+          this.log.info('garbage collected', { kind: obj.kind, namespace, name: obj.metadata.name });
+        } catch (err) {
+          // Gone already, or replaced by a new object of the same name (the uid precondition): nothing to do.
+          if (!isNotFound(err) && !(err instanceof StatusError && err.code === 409)) throw err;
+        }
+        return;
+      case 'delete-dependents':
+        // Their deletions come back as events; the last one brings this owner back here.
+        for (const d of action.dependents) {
+          await registryOfDependent(d).delete(d.metadata.namespace ?? '', d.metadata.name!, { propagationPolicy: 'Foreground' }, CONTEXT).catch((err: unknown) => {
+            if (!isNotFound(err)) throw err;
+          });
+        }
+        return;
+      case 'orphan-dependents':
+        for (const d of action.dependents) {
+          await registryOfDependent(d).modify(d.metadata.namespace ?? '', d.metadata.name!, CONTEXT, '', (current) => {
+            const ownerReferences = (current.metadata.ownerReferences ?? []).filter((r) => r.uid !== obj.metadata.uid);
+            return { ...current, metadata: { ...current.metadata, ownerReferences: ownerReferences.length > 0 ? ownerReferences : undefined } };
+          });
+        }
+        // Those writes are acknowledged: the finalizer can go now, without waiting for the caches.
+        return this.dropFinalizer(registry, obj, ORPHAN_FINALIZER);
+      case 'drop-finalizer':
+        return this.dropFinalizer(registry, obj, action.finalizer);
+      default:
+        return;
     }
   }
 
-  /** An owner being deleted in the foreground or orphaning: act on its dependents, then drop the finalizer. */
-  private async finishOwner(registry: ResourceRegistry, owner: KubeObject): Promise<void> {
-    const namespace = owner.metadata.namespace ?? '';
-    let current: KubeObject;
-    try {
-      current = await registry.get(namespace, owner.metadata.name!);
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
-    if (current.metadata.uid !== owner.metadata.uid || !current.metadata.deletionTimestamp) return;
-    const finalizers = current.metadata.finalizers ?? [];
-    const dependents = this.dependentsOf(current.metadata.uid!);
-    let done: string | undefined;
-    if (finalizers.includes(ORPHAN)) {
-      for (const d of dependents) {
-        await d.registry.modify(d.object.metadata.namespace ?? '', d.object.metadata.name!, CONTEXT, '', (obj) => {
-          const ownerReferences = (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== current.metadata.uid);
-          return { ...obj, metadata: { ...obj.metadata, ownerReferences: ownerReferences.length > 0 ? ownerReferences : undefined } };
-        });
-      }
-      done = ORPHAN;
-    } else if (finalizers.includes(FOREGROUND)) {
-      for (const d of dependents) {
-        if (d.object.metadata.deletionTimestamp) continue;
-        await d.registry.delete(d.object.metadata.namespace ?? '', d.object.metadata.name!, { propagationPolicy: 'Foreground' }, CONTEXT).catch((err: unknown) => {
-          if (!isNotFound(err)) throw err;
-        });
-      }
-      // The dependents' deletions come back as events; the last one brings this owner back here.
-      if (dependents.length === 0) done = FOREGROUND;
-    }
-    if (!done) return;
-    const finalizer = done;
-    await registry.modify(namespace, current.metadata.name!, CONTEXT, '', (obj) => ({
-      ...obj,
-      metadata: { ...obj.metadata, finalizers: (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer) },
+  private async dropFinalizer(registry: ResourceRegistry, obj: KubeObject, finalizer: string): Promise<void> {
+    await registry.modify(obj.metadata.namespace ?? '', obj.metadata.name!, CONTEXT, '', (current) => ({
+      ...current,
+      metadata: { ...current.metadata, finalizers: (current.metadata.finalizers ?? []).filter((f) => f !== finalizer) },
     }));
   }
 }

@@ -9,6 +9,7 @@ import {
   type CertificateAndKey,
 } from '../apiserver/auth/index.js';
 import { kubeconfigYaml } from '../apiserver/auth/pki/kubeconfig.js';
+import { firstUsableAddress, parseCidr } from '../apiserver/allocation/cluster-ip-allocator.js';
 import type { ClusterLayout } from './layout.js';
 
 /** Who a component is to the apiserver: the user (certificate CN) and groups (O) RBAC binds. */
@@ -40,7 +41,7 @@ export class ClusterPki {
 
   /** The cluster's PKI, made on the first `up` (the serving certificate names the `kubernetes` service's address). */
   static forLayout(dataDir: string, layout: ClusterLayout): Promise<ClusterPki> {
-    return ClusterPki.ensure(dataDir, firstServiceIp(layout.serviceClusterIpRange));
+    return ClusterPki.ensure(dataDir, firstUsableAddress(parseCidr(layout.serviceClusterIpRange)));
   }
 
   static async ensure(dataDir: string, serviceIp: string): Promise<ClusterPki> {
@@ -110,12 +111,4 @@ async function loadOrCreate(dir: string, name: string, create: () => Promise<Cer
   await writeFile(keyFile, made.keyPem, { mode: 0o600 });
   await writeFile(certFile, made.certPem, { mode: 0o644 });
   return made;
-}
-
-/** The `kubernetes` service's address: the range's first usable one (what the serving certificate must name). */
-function firstServiceIp(cidr: string): string {
-  const [ip] = cidr.split('/');
-  const parts = ip.split('.').map(Number);
-  parts[3] += 1;
-  return parts.join('.');
 }

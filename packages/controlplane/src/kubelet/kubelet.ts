@@ -31,9 +31,10 @@ export interface KubeletOptions {
   readonly logger: Logger;
 }
 
-/** The fields of a pod's status the kubelet owns; those it leaves out are written as null so a merge patch removes them. */
+/** How long one wait for an informer's first list lasts before a warning and another wait. */
 const SYNC_WAIT_MS = 10_000;
 
+/** The fields of a pod's status the kubelet owns; those it leaves out are written as null so a merge patch removes them. */
 const OWNED_STATUS_FIELDS = ['phase', 'conditions', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'containerStatuses', 'initContainerStatuses', 'message', 'reason'];
 
 /**

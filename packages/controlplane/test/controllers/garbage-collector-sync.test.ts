@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/api/object.js';
-import { gcAction, type OwnerState } from '../../src/controllers/garbagecollector/ownership.js';
+import { gcAction, type OwnerState } from '../../src/api/ownership.js';
 import { namespaceStep } from '../../src/controllers/namespace/content.js';
 import { iso, pod, replicaSet, T0 } from './fixtures.js';
 

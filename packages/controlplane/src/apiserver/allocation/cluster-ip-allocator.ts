@@ -21,6 +21,11 @@ export function parseCidr(text: string): Ipv4Range {
   return { base, size, text };
 }
 
+/** The range's first usable address (after the network address): the `kubernetes` service's. */
+export function firstUsableAddress(range: Ipv4Range): string {
+  return toText(range.base + 1);
+}
+
 /** Who holds an IP: one store key per allocated address, so two apiservers can never hand out the same one. */
 const keyOf = (ip: string) => `/registry/ipallocations/${ip}`;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -44,7 +49,7 @@ export class ClusterIpAllocator {
 
   /** The address of the `kubernetes` service: the range's first usable one. */
   get firstAddress(): string {
-    return toText(this.range.base + 1);
+    return firstUsableAddress(this.range);
   }
 
   contains(ip: string): boolean {

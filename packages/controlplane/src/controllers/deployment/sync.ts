@@ -117,7 +117,7 @@ export function syncDeployment(input: DeploymentSyncInput): DeploymentSyncResult
  */
 function scaleProportionally(d: Deployment, plan: RolloutPlan, bounds: RolloutBounds): boolean {
   const replicas = d.spec.replicas ?? 1;
-  const active = plan.all().filter((rs) => plan.replicas(rs) > 0).map((rs) => plan.get(rs));
+  const active = plan.all().filter((rs) => plan.replicas(rs) > 0);
   if (active.length < 2 || !isScalingEvent(active, replicas)) return false;
   const allowedSize = replicas > 0 ? replicas + bounds.maxSurge : 0;
   for (const [rs, size] of proportionalSizes(active, replicas, allowedSize, d.status?.replicas ?? 0)) plan.scale(rs, size);

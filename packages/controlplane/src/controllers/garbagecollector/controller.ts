@@ -4,7 +4,7 @@ import type { Informer } from '../../client/informer/informer.js';
 import { isConflict, isNotFound } from '../../client/rest/api-error.js';
 import { objectKey, type ResourceRef } from '../../client/rest/resource-ref.js';
 import { QueueController, type ControllerContext } from '../framework/controller.js';
-import { gcAction, type OwnerState } from './ownership.js';
+import { gcAction, type OwnerState } from '../../api/ownership.js';
 
 const refOf = (r: (typeof RESOURCES)[number]): ResourceRef => ({ group: r.group, version: r.version, resource: r.resource, namespaced: r.namespaced });
 

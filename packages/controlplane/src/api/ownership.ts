@@ -1,4 +1,4 @@
-import type { KubeObject, OwnerReference } from '../../api/object.js';
+import type { KubeObject, OwnerReference } from './object.js';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';
