@@ -114,12 +114,10 @@ export class Cluster implements GoldenServer {
       names.set(client, `<ENDPOINT${suffix(i)}>`);
       names.set(this.peers[i], `<PEER${suffix(i)}>`);
       names.set(id.toString(16), `<MEMBER${suffix(i)}>`);
-      names.set(id.toString(16).padStart(16, ' '), `<MEMBER${suffix(i)}>`);
       names.set(id.toString(), `<MEMBER${suffix(i)}>`);
     });
     names.set(cluster.toString(), '<CLUSTER>');
     names.set(cluster.toString(16), '<CLUSTER>');
-    names.set(cluster.toString(16).padStart(16, ' '), '<CLUSTER>');
     names.set(this.dir, '<DIR>');
     return names;
   }
